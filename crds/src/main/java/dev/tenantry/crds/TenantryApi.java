@@ -1,0 +1,40 @@
+package dev.tenantry.crds;
+
+/** Names shared by every component that reads or writes Tenantry resources. */
+public final class TenantryApi {
+  public static final String GROUP = "tenantry.dev";
+  public static final String VERSION = "v1alpha1";
+  public static final String API_VERSION = GROUP + "/" + VERSION;
+
+  /** Label carried by every object that belongs to a tenant; its value is the tenant name. */
+  public static final String TENANT_LABEL = GROUP + "/tenant";
+  /** Label on objects the operator manages, so its informers select only those. */
+  public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY_VALUE = "tenantry-operator";
+  /** W3C trace context written by the control API so the operator continues the trace. */
+  public static final String TRACEPARENT_ANNOTATION = GROUP + "/traceparent";
+
+  /** Tenant namespace prefix: a tenant {@code acme} lives in {@code tenant-acme}. */
+  public static final String NAMESPACE_PREFIX = "tenant-";
+  /** Longest tenant name: keeps {@code tenant-<name>} and derived names within DNS limits. */
+  public static final int MAX_TENANT_NAME_LENGTH = 40;
+  /** DNS-1123 label. */
+  public static final String DNS_LABEL_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  /** DNS-1123 subdomain (lower case names separated by dots). */
+  public static final String DNS_SUBDOMAIN_PATTERN =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+  private TenantryApi() {}
+
+  public static String namespaceOf(String tenantName) {
+    return NAMESPACE_PREFIX + tenantName;
+  }
+
+  /** Whether a name is a valid tenant name: a DNS-1123 label of at most 40 characters. */
+  public static boolean isValidTenantName(String name) {
+    return name != null
+        && !name.isEmpty()
+        && name.length() <= MAX_TENANT_NAME_LENGTH
+        && name.matches(DNS_LABEL_PATTERN);
+  }
+}

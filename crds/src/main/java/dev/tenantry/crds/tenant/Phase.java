@@ -1,0 +1,12 @@
+package dev.tenantry.crds.tenant;
+
+/** Where a tenant is in its life, as shown in the console and {@code kubectl get tenants}. */
+public enum Phase {
+  Pending,
+  Provisioning,
+  Ready,
+  Suspended,
+  Degraded,
+  Deleting,
+  Failed
+}

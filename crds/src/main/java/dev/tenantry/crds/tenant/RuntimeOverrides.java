@@ -1,0 +1,63 @@
+package dev.tenantry.crds.tenant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.Objects;
+
+/** Per-tenant overrides of the plan's runtime defaults; unset fields keep the plan's value. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RuntimeOverrides {
+
+  @Size(min = 1, max = 255)
+  @JsonPropertyDescription("Container image of the tenant runtime.")
+  private String image;
+
+  @Min(0)
+  @Max(20)
+  @JsonPropertyDescription("Number of runtime pods, 0 to 20.")
+  private Integer replicas;
+
+  @JsonPropertyDescription("CPU and memory requests and limits of the runtime container.")
+  private ResourceRequirements resources;
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RuntimeOverrides other
+        && Objects.equals(image, other.image)
+        && Objects.equals(replicas, other.replicas)
+        && Objects.equals(resources, other.resources);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(image, replicas, resources);
+  }
+}

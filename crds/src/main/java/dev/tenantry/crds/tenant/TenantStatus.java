@@ -1,0 +1,103 @@
+package dev.tenantry.crds.tenant;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** What the operator observed and did; written only by the operator. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TenantStatus {
+
+  private Phase phase;
+  private Long observedGeneration;
+  private String namespace;
+  private List<Condition> conditions = new ArrayList<>();
+  private Endpoints endpoints;
+  private RuntimeStatus runtime;
+  private Provisioning provisioning;
+
+  public Phase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(Phase phase) {
+    this.phase = phase;
+  }
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public String getNamespace() {
+    return namespace;
+  }
+
+  public void setNamespace(String namespace) {
+    this.namespace = namespace;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  /** The condition of the given type, if the operator has written it. */
+  @JsonIgnore
+  public Optional<Condition> condition(String type) {
+    return conditions == null
+        ? Optional.empty()
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  public Endpoints getEndpoints() {
+    return endpoints;
+  }
+
+  public void setEndpoints(Endpoints endpoints) {
+    this.endpoints = endpoints;
+  }
+
+  public RuntimeStatus getRuntime() {
+    return runtime;
+  }
+
+  public void setRuntime(RuntimeStatus runtime) {
+    this.runtime = runtime;
+  }
+
+  public Provisioning getProvisioning() {
+    return provisioning;
+  }
+
+  public void setProvisioning(Provisioning provisioning) {
+    this.provisioning = provisioning;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TenantStatus other
+        && phase == other.phase
+        && Objects.equals(observedGeneration, other.observedGeneration)
+        && Objects.equals(namespace, other.namespace)
+        && Objects.equals(conditions, other.conditions)
+        && Objects.equals(endpoints, other.endpoints)
+        && Objects.equals(runtime, other.runtime)
+        && Objects.equals(provisioning, other.provisioning);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(phase, observedGeneration, namespace, conditions, endpoints, runtime, provisioning);
+  }
+}

@@ -1,0 +1,163 @@
+package dev.tenantry.crds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tenantry.crds.plan.TenantPlan;
+import dev.tenantry.crds.tenant.DeletionPolicy;
+import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.testkit.KubeApiServer;
+import dev.tenantry.testkit.KubeBinaries;
+import dev.tenantry.testkit.TenantryCrds;
+import dev.tenantry.testkit.WithKubeApiServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The CRDs on a real kube-apiserver: accepted examples, rejected bad specs, defaults, columns. */
+@WithKubeApiServer
+class CrdValidationTest {
+
+  private static final ResourceDefinitionContext TENANTS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup(TenantryApi.GROUP)
+          .withVersion(TenantryApi.VERSION)
+          .withPlural("tenants")
+          .withKind("Tenant")
+          .withNamespaced(false)
+          .build();
+
+  @BeforeAll
+  static void installPlans(KubernetesClient client) {
+    TenantryCrds.installExamplePlans(client);
+  }
+
+  @Test
+  void bothCrdsAreEstablishedAndClusterScoped(KubernetesClient client) {
+    for (String name : List.of("tenants.tenantry.dev", "tenantplans.tenantry.dev")) {
+      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
+      assertThat(crd.getSpec().getScope()).isEqualTo("Cluster");
+      assertThat(crd.getSpec().getNames().getCategories()).containsExactly("tenantry");
+      assertThat(crd.getStatus().getConditions())
+          .anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("Established");
+            assertThat(c.getStatus()).isEqualTo("True");
+          });
+    }
+    assertThat(client.apiextensions().v1().customResourceDefinitions().withName("tenants.tenantry.dev").get()
+            .getSpec().getNames().getShortNames())
+        .containsExactly("tn");
+  }
+
+  @Test
+  void everyExampleIsAccepted(KubernetesClient client) throws IOException {
+    assertThat(client.resources(TenantPlan.class).list().getItems())
+        .extracting(p -> p.getMetadata().getName())
+        .contains("free", "pro", "enterprise");
+    try (Stream<Path> files = Files.list(TenantryCrds.checkout().resolve("crds/examples"))) {
+      List<Path> tenants = files.filter(p -> p.getFileName().toString().startsWith("tenant-")).sorted().toList();
+      assertThat(tenants).hasSizeGreaterThanOrEqualTo(3);
+      for (Path file : tenants) {
+        Tenant tenant = TenantryCrds.load(client, file, Tenant.class);
+        client.resource(tenant).create();
+        assertThat(client.resources(Tenant.class).withName(tenant.getMetadata().getName()).get()).isNotNull();
+      }
+    }
+  }
+
+  @Test
+  void defaultsAreAppliedByTheApiServer(KubernetesClient client) {
+    GenericKubernetesResource created =
+        client.genericKubernetesResources(TENANTS).resource(tenant("defaults", Map.of("plan", "free"))).create();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) created.getAdditionalProperties().get("spec");
+    assertThat(spec).containsEntry("suspended", false).containsEntry("deletionPolicy", "Delete");
+
+    Tenant typed = client.resources(Tenant.class).withName("defaults").get();
+    assertThat(typed.getSpec().effectiveDeletionPolicy()).isEqualTo(DeletionPolicy.Delete);
+    assertThat(typed.getSpec().isSuspendedRequested()).isFalse();
+  }
+
+  static Stream<Arguments> badTenants() {
+    return Stream.of(
+        Arguments.of("unknown storage type", Map.of("plan", "free", "storage", Map.of("type", "Mongo")),
+            "spec.storage.type: Unsupported value: \"Mongo\""),
+        Arguments.of("replicas above 20", Map.of("plan", "free", "runtime", Map.of("replicas", 21)),
+            "spec.runtime.replicas: Invalid value: 21"),
+        Arguments.of("negative replicas", Map.of("plan", "free", "runtime", Map.of("replicas", -1)),
+            "spec.runtime.replicas: Invalid value: -1"),
+        Arguments.of("missing plan", Map.of("displayName", "No plan"), "spec.plan: Required value"),
+        Arguments.of("bad deletion policy", Map.of("plan", "free", "deletionPolicy", "Shred"),
+            "spec.deletionPolicy: Unsupported value: \"Shred\""),
+        Arguments.of("malformed ingress host", Map.of("plan", "free", "ingress", Map.of("host", "Not A Host!")),
+            "spec.ingress.host: Invalid value: \"Not A Host!\""),
+        Arguments.of("unknown owner kind", Map.of("plan", "free", "owners", List.of(Map.of("kind", "Robot", "name", "r2"))),
+            "spec.owners.kind: Unsupported value: \"Robot\""),
+        Arguments.of("owner without name", Map.of("plan", "free", "owners", List.of(Map.of("kind", "User"))),
+            "spec.owners.name: Required value"),
+        Arguments.of("replicas of the wrong type", Map.of("plan", "free", "runtime", Map.of("replicas", "three")),
+            "spec.runtime.replicas: Invalid value: \"string\""),
+        Arguments.of("suspended of the wrong type", Map.of("plan", "free", "suspended", "yes"),
+            "spec.suspended: Invalid value: \"string\""),
+        Arguments.of("plan name not a DNS label", Map.of("plan", "Free_Plan"),
+            "spec.plan: Invalid value: \"Free_Plan\""));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badTenants")
+  void badTenantsAreRejectedWithTheValidationMessage(String what, Map<String, Object> spec, String message,
+      KubernetesClient client) {
+    String name = "bad-" + Integer.toHexString(what.hashCode() & 0xfffff);
+    assertThatThrownBy(() -> client.genericKubernetesResources(TENANTS).resource(tenant(name, spec)).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+        .hasMessageContaining(message);
+    assertThat(client.genericKubernetesResources(TENANTS).withName(name).get()).as("nothing stored").isNull();
+  }
+
+  @Test
+  void kubectlShowsThePrinterColumns(KubeApiServer server, KubernetesClient client, @TempDir Path dir)
+      throws Exception {
+    client.genericKubernetesResources(TENANTS).resource(tenant("columns", Map.of("plan", "pro"))).create();
+    Path kubeconfig = server.writeKubeConfig(dir.resolve("kubeconfig"));
+    Process kubectl =
+        new ProcessBuilder(KubeBinaries.binary("kubectl").toString(), "--kubeconfig", kubeconfig.toString(),
+                "get", "tenants", "columns")
+            .redirectErrorStream(true)
+            .start();
+    assertThat(kubectl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String output = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(kubectl.exitValue()).as(output).isZero();
+    String header = output.lines().findFirst().orElseThrow();
+    assertThat(header.split("\\s+")).contains("NAME", "PLAN", "PHASE", "READY", "NAMESPACE", "AGE");
+    assertThat(output.lines().skip(1).findFirst().orElseThrow()).startsWith("columns").contains("pro");
+  }
+
+  private static GenericKubernetesResource tenant(String name, Map<String, Object> spec) {
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion(TenantryApi.API_VERSION)
+        .withKind("Tenant")
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withAdditionalProperties(Map.of("spec", spec))
+        .build();
+  }
+}

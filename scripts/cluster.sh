@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# The local Kubernetes control plane: etcd, kube-apiserver (RBAC on), kube-controller-manager
+# and kube-scheduler on loopback, from the binaries scripts/kube-binaries.sh caches.
+#
+#   scripts/cluster.sh start [--state DIR]   start (idempotent), install CRDs and example plans
+#   scripts/cluster.sh stop  [--state DIR] [--wipe]   stop every process by its pid; --wipe drops data
+#   scripts/cluster.sh status [--state DIR]
+#
+# State (certificates, etcd data, kubeconfig, logs, pids) lives in DIR, default .tenantry/ at
+# the checkout root; data survives a stop/start unless --wipe is given.
+# Ports: TENANTRY_APISERVER_PORT (6443), TENANTRY_ETCD_PORT (2379, peer port +1).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="$ROOT/.tenantry"
+WIPE=false
+CMD="${1:-}"
+shift || true
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --state) STATE="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
+    --wipe) WIPE=true; shift ;;
+    *) echo "cluster.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+KUBE_VERSION=1.20.2
+BIN="${TENANTRY_KUBE_CACHE:-$HOME/.cache/tenantry/kube/$KUBE_VERSION}/bin"
+APISERVER_PORT="${TENANTRY_APISERVER_PORT:-6443}"
+ETCD_PORT="${TENANTRY_ETCD_PORT:-2379}"
+ETCD_PEER_PORT=$((ETCD_PORT + 1))
+SERVICE_CIDR="${TENANTRY_SERVICE_CIDR:-10.96.0.0/16}"
+SERVICE_IP="${TENANTRY_KUBERNETES_SERVICE_IP:-10.96.0.1}"
+PKI="$STATE/pki"
+LOGS="$STATE/logs"
+PIDS="$STATE/pids"
+KUBECONFIG_FILE="$STATE/kubeconfig"
+
+log() { echo "cluster: $*" >&2; }
+die() { echo "cluster: ERROR: $*" >&2; exit 1; }
+
+pid_alive() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
+
+# ---------------------------------------------------------------------------------------------
+# certificates (openssl): one CA; apiserver serving cert; client certs per component
+make_pki() {
+  mkdir -p "$PKI"
+  [ -f "$PKI/ca.crt" ] && return 0
+  log "creating the cluster CA and certificates in $PKI"
+  local old_umask; old_umask=$(umask); umask 077
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=tenantry-local-ca" \
+    -keyout "$PKI/ca.key" -out "$PKI/ca.crt" 2>/dev/null
+  openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
+  openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
+  local sans="DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:localhost,IP:127.0.0.1,IP:$SERVICE_IP${TENANTRY_APISERVER_EXTRA_SANS:+,$TENANTRY_APISERVER_EXTRA_SANS}"
+  issue apiserver "/CN=kube-apiserver" "subjectAltName=$sans
+extendedKeyUsage=serverAuth"
+  issue admin "/O=system:masters/CN=tenantry-admin" "extendedKeyUsage=clientAuth"
+  issue controller-manager "/CN=system:kube-controller-manager" "extendedKeyUsage=clientAuth"
+  issue scheduler "/CN=system:kube-scheduler" "extendedKeyUsage=clientAuth"
+  issue apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "extendedKeyUsage=clientAuth"
+  umask "$old_umask"
+}
+
+issue() { # name subject extensions
+  local name="$1" subject="$2" ext="$3"
+  openssl req -newkey rsa:2048 -nodes -subj "$subject" -keyout "$PKI/$name.key" -out "$PKI/$name.csr" 2>/dev/null
+  printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n%s\n' "$ext" >"$PKI/$name.ext"
+  openssl x509 -req -in "$PKI/$name.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial \
+    -days 3650 -extfile "$PKI/$name.ext" -out "$PKI/$name.crt" 2>/dev/null
+  rm -f "$PKI/$name.csr" "$PKI/$name.ext"
+}
+
+kubeconfig_for() { # name file
+  local name="$1" file="$2"
+  cat >"$file" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: tenantry-local
+  cluster:
+    server: https://127.0.0.1:$APISERVER_PORT
+    certificate-authority-data: $(base64 -w0 "$PKI/ca.crt")
+users:
+- name: $name
+  user:
+    client-certificate-data: $(base64 -w0 "$PKI/$name.crt")
+    client-key-data: $(base64 -w0 "$PKI/$name.key")
+contexts:
+- name: tenantry-local
+  context: {cluster: tenantry-local, user: $name}
+current-context: tenantry-local
+EOF
+  chmod 600 "$file"
+}
+
+# ---------------------------------------------------------------------------------------------
+start_process() { # name command...
+  local name="$1"; shift
+  if pid_alive "$name"; then return 0; fi
+  mkdir -p "$LOGS" "$PIDS"
+  # setsid: a process group of its own, so stop can signal the whole group
+  setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  echo $! >"$PIDS/$name.pid"
+}
+
+wait_for() { # what seconds command...
+  local what="$1" seconds="$2"; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || die "$what not ready after ${seconds}s (logs in $LOGS)"
+    sleep 0.5
+  done
+}
+
+kubectl_local() { "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
+
+start() {
+  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+    [ -x "$BIN/$b" ] || die "$BIN/$b is missing: run scripts/kube-binaries.sh first"
+  done
+  make_pki
+  kubeconfig_for admin "$KUBECONFIG_FILE"
+  kubeconfig_for controller-manager "$PKI/controller-manager.kubeconfig"
+  kubeconfig_for scheduler "$PKI/scheduler.kubeconfig"
+
+  start_process etcd "$BIN/etcd" --name tenantry --data-dir "$STATE/etcd" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "tenantry=http://127.0.0.1:$ETCD_PEER_PORT" --log-level warn
+  wait_for etcd 30 curl -sf "http://127.0.0.1:$ETCD_PORT/health"
+
+  start_process kube-apiserver "$BIN/kube-apiserver" \
+    --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+    --bind-address "${TENANTRY_APISERVER_BIND:-127.0.0.1}" --advertise-address "${TENANTRY_APISERVER_ADVERTISE:-127.0.0.1}" \
+    --secure-port "$APISERVER_PORT" --insecure-port 0 \
+    --authorization-mode Node,RBAC --client-ca-file "$PKI/ca.crt" \
+    --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
+    --kubelet-client-certificate "$PKI/apiserver-kubelet-client.crt" --kubelet-client-key "$PKI/apiserver-kubelet-client.key" \
+    --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
+    --service-account-issuer "https://kubernetes.default.svc.cluster.local" \
+    --service-cluster-ip-range "$SERVICE_CIDR" --allow-privileged=true \
+    --enable-admission-plugins NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota,DefaultStorageClass,NodeRestriction
+  wait_for kube-apiserver 60 curl -sf --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
+    "https://127.0.0.1:$APISERVER_PORT/readyz"
+
+  start_process kube-controller-manager "$BIN/kube-controller-manager" \
+    --kubeconfig "$PKI/controller-manager.kubeconfig" \
+    --authentication-kubeconfig "$PKI/controller-manager.kubeconfig" \
+    --authorization-kubeconfig "$PKI/controller-manager.kubeconfig" \
+    --bind-address 127.0.0.1 --port 0 --secure-port "${TENANTRY_CONTROLLER_MANAGER_PORT:-10257}" \
+    --leader-elect=false --use-service-account-credentials \
+    --cluster-signing-cert-file "$PKI/ca.crt" --cluster-signing-key-file "$PKI/ca.key" \
+    --root-ca-file "$PKI/ca.crt" --service-account-private-key-file "$PKI/sa.key" \
+    --service-cluster-ip-range "$SERVICE_CIDR" --controllers '*,bootstrapsigner,tokencleaner'
+  start_process kube-scheduler "$BIN/kube-scheduler" \
+    --kubeconfig "$PKI/scheduler.kubeconfig" \
+    --authentication-kubeconfig "$PKI/scheduler.kubeconfig" \
+    --authorization-kubeconfig "$PKI/scheduler.kubeconfig" \
+    --bind-address 127.0.0.1 --port 0 --secure-port "${TENANTRY_SCHEDULER_PORT:-10259}" --leader-elect=false
+
+  log "installing the Tenantry CRDs and the example plans"
+  kubectl_local apply --server-side --force-conflicts -f "$ROOT/crds/tenants.tenantry.dev-v1.yaml" \
+    -f "$ROOT/crds/tenantplans.tenantry.dev-v1.yaml" >/dev/null
+  kubectl_local wait --for condition=established --timeout 60s \
+    crd/tenants.tenantry.dev crd/tenantplans.tenantry.dev >/dev/null
+  kubectl_local apply --server-side --force-conflicts -f "$ROOT/crds/examples/plan-free.yaml" \
+    -f "$ROOT/crds/examples/plan-pro.yaml" -f "$ROOT/crds/examples/plan-enterprise.yaml" >/dev/null
+  # the default service account of a namespace appears only once the controller-manager runs
+  wait_for "kube-controller-manager (default service account)" 60 kubectl_local get serviceaccount default -n default
+  log "control plane ready: KUBECONFIG=$KUBECONFIG_FILE"
+}
+
+stop_process() { # name
+  local name="$1" pid
+  [ -f "$PIDS/$name.pid" ] || return 0
+  pid=$(cat "$PIDS/$name.pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$PIDS/$name.pid"
+}
+
+stop() {
+  for name in kube-scheduler kube-controller-manager kube-apiserver etcd; do stop_process "$name"; done
+  if $WIPE; then
+    rm -rf "$STATE/etcd" "$PKI" "$KUBECONFIG_FILE"
+    log "stopped; data wiped"
+  else
+    log "stopped; data kept in $STATE"
+  fi
+}
+
+status() {
+  local rc=0
+  for name in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+    if pid_alive "$name"; then echo "$name: running (pid $(cat "$PIDS/$name.pid"))"; else echo "$name: stopped"; rc=1; fi
+  done
+  return $rc
+}
+
+case "$CMD" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: scripts/cluster.sh start|stop|status [--state DIR] [--wipe]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Brings the Tenantry platform up on this machine: installs what is missing, builds the jars,
+# starts the local control plane (etcd, kube-apiserver, controller-manager, scheduler) with the
+# CRDs and the default plans, then the platform processes, and prints where everything is.
+# State lives in .tenantry/ at the checkout root; scripts/down.sh stops it all.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+STATE="$ROOT/.tenantry"
+mkdir -p "$STATE/logs" "$STATE/pids"
+
+scripts/install-deps.sh
+
+newest_source=$(find crds operator tenant-runtime control-api testkit pom.xml -newer operator/target/operator.jar \
+  -not -path '*/target/*' -print -quit 2>/dev/null || true)
+if [ ! -f operator/target/operator.jar ] || [ -n "$newest_source" ]; then
+  echo "up: building the jars (mvn package, tests skipped; scripts/test.sh runs them)" >&2
+  mvn -B -q package -DskipTests >"$STATE/logs/build.log" 2>&1 || { tail -n 40 "$STATE/logs/build.log" >&2; exit 1; }
+fi
+
+scripts/cluster.sh start --state "$STATE"
+
+KUBECTL="$HOME/.cache/tenantry/kube/1.20.2/bin/kubectl"
+cat <<MSG
+
+Tenantry local control plane is up.
+  kubeconfig:  $STATE/kubeconfig
+  try:         export KUBECONFIG=$STATE/kubeconfig
+               $KUBECTL get tenantplans
+               $KUBECTL apply -f crds/examples/tenant-acme.yaml
+  logs:        $STATE/logs/
+  stop:        scripts/down.sh   (add --wipe to drop the cluster's data)
+MSG

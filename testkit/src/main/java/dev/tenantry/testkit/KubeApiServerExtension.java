@@ -1,0 +1,72 @@
+package dev.tenantry.testkit;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/** JUnit extension behind {@link WithKubeApiServer}: one API server per test class. */
+public final class KubeApiServerExtension implements BeforeAllCallback, ParameterResolver {
+
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(KubeApiServerExtension.class);
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    Resources resources = resources(context);
+    boolean installCrds =
+        AnnotationSupport.findAnnotation(context.getRequiredTestClass(), WithKubeApiServer.class)
+            .map(WithKubeApiServer::installCrds)
+            .orElse(true);
+    if (installCrds) {
+      TenantryCrds.install(resources.client);
+    }
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    Class<?> type = parameter.getParameter().getType();
+    return type == KubernetesClient.class || type == KubeApiServer.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context)
+      throws ParameterResolutionException {
+    Resources resources = resources(context);
+    return parameter.getParameter().getType() == KubeApiServer.class ? resources.server : resources.client;
+  }
+
+  private static Resources resources(ExtensionContext context) {
+    ExtensionContext classContext = context;
+    while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
+      classContext = classContext.getParent().get();
+    }
+    return classContext
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(Resources.class, key -> Resources.start(), Resources.class);
+  }
+
+  /** The server and an admin client, closed by JUnit when the test class ends. */
+  private static final class Resources implements ExtensionContext.Store.CloseableResource {
+    private final KubeApiServer server;
+    private final KubernetesClient client;
+
+    private Resources(KubeApiServer server) {
+      this.server = server;
+      this.client = server.newClient();
+    }
+
+    static Resources start() {
+      return new Resources(KubeApiServer.start());
+    }
+
+    @Override
+    public void close() {
+      client.close();
+      server.close();
+    }
+  }
+}
