@@ -1,16 +1,118 @@
 package dev.tenantry.operator;
 
+import dev.tenantry.operator.database.TenantDatabases;
+import dev.tenantry.operator.pki.CertificateAuthority;
+import dev.tenantry.operator.pki.PlatformCaStore;
+import dev.tenantry.operator.tenant.PlatformSettings;
+import dev.tenantry.operator.tenant.TenantEvents;
+import dev.tenantry.operator.tenant.TenantMetrics;
+import dev.tenantry.operator.tenant.TenantReconciler;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Entry point of {@code operator.jar}. */
-public final class TenantryOperator {
+/** Entry point of {@code operator.jar}: wires the reconcilers, leader election and the HTTP probes. */
+public final class TenantryOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TenantryOperator.class);
+  public static final String LEASE_NAME = "tenantry-operator";
 
-  private TenantryOperator() {}
+  private final Operator operator;
+  private final OperatorHttpServer http;
+  private final Optional<TenantDatabases> databases;
+
+  private TenantryOperator(Operator operator, OperatorHttpServer http, Optional<TenantDatabases> databases) {
+    this.operator = operator;
+    this.http = http;
+    this.databases = databases;
+  }
 
   public static void main(String[] args) {
     OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
-    LOG.info("tenantry operator configured for platform namespace {}", config.platformNamespace());
+    TenantryOperator running = start(config, new KubernetesClientBuilder().build(), Clock.systemUTC());
+    Runtime.getRuntime().addShutdownHook(new Thread(running::close, "operator-shutdown"));
+  }
+
+  /** Starts an operator with {@code client}; the caller closes it (tests run it in-process). */
+  public static TenantryOperator start(OperatorConfig config, KubernetesClient client, Clock clock) {
+    ensureNamespace(client, config.platformNamespace());
+    CertificateAuthority ca = new PlatformCaStore(client, config.platformNamespace(), clock).loadOrCreate();
+    Optional<TenantDatabases> databases = config.postgres().map(TenantDatabases::new);
+    PlatformSettings settings = new PlatformSettings(
+        config.platformNamespace(),
+        config.ingressNamespace(),
+        config.postgres().map(p -> p.tenantHost()),
+        config.postgres().map(p -> p.tenantPort()).orElse(5432),
+        client.supports(PodDisruptionBudget.class));
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+
+    Operator operator = new Operator(overrider -> {
+      overrider.withKubernetesClient(client)
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+          .withConcurrentReconciliationThreads(config.reconcileThreads())
+          .withCloseClientOnStop(false);
+      if (config.leaderElection()) {
+        overrider.withLeaderElectionConfiguration(
+            new LeaderElectionConfiguration(LEASE_NAME, config.platformNamespace(), config.instanceId()));
+      }
+    });
+    operator.register(new TenantReconciler(settings, ca, databases, clock, new TenantEvents(client, clock),
+        new TenantMetrics(registry)));
+    operator.start();
+    OperatorHttpServer http = new OperatorHttpServer(config.httpPort(),
+        () -> true,
+        () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+        registry);
+    LOG.info("tenantry operator {} started: platform namespace {}, probes and metrics on port {}",
+        config.instanceId(), config.platformNamespace(), http.port());
+    return new TenantryOperator(operator, http, databases);
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public Operator operator() {
+    return operator;
+  }
+
+  private static void ensureNamespace(KubernetesClient client, String name) {
+    if (client.namespaces().withName(name).get() != null) {
+      return;
+    }
+    try {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    operator.stop();
+    databases.ifPresent(TenantDatabases::close);
   }
 }

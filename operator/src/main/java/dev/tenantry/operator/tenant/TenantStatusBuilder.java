@@ -1,0 +1,138 @@
+package dev.tenantry.operator.tenant;
+
+import dev.tenantry.crds.tenant.Endpoints;
+import dev.tenantry.crds.tenant.Phase;
+import dev.tenantry.crds.tenant.Provisioning;
+import dev.tenantry.crds.tenant.RuntimeStatus;
+import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.crds.tenant.TenantStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds a Tenant's status from what the reconciler found: the one place where phase,
+ * conditions and progress are decided. A condition keeps its {@code lastTransitionTime} while
+ * its status stays the same, so a status rebuilt from unchanged facts equals the stored one.
+ */
+public final class TenantStatusBuilder {
+
+  private static final int TOTAL_STEPS = ProvisioningStep.values().length;
+
+  private final Clock clock;
+
+  public TenantStatusBuilder(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Status after {@code outcomes}, the steps reached so far in order (the last may be waiting). */
+  public TenantStatus build(Tenant tenant, List<StepOutcome> outcomes, Optional<RuntimeStatus> runtime,
+      Optional<Endpoints> endpoints, boolean suspended) {
+    TenantStatus previous = tenant.getStatus();
+    TenantStatus status = new TenantStatus();
+    status.setObservedGeneration(tenant.getMetadata().getGeneration());
+    status.setNamespace(tenant.namespaceName());
+
+    List<Condition> conditions = new ArrayList<>();
+    int completed = 0;
+    StepOutcome firstWaiting = null;
+    for (ProvisioningStep step : ProvisioningStep.values()) {
+      StepOutcome outcome = outcomes.stream().filter(o -> o.step() == step).findFirst().orElse(null);
+      if (outcome == null) {
+        StepOutcome blocker = firstWaiting;
+        outcome = StepOutcome.waiting(step, "Waiting",
+            "waiting for " + (blocker == null ? "earlier steps" : blocker.step().conditionType()));
+      }
+      if (outcome.done() && firstWaiting == null) {
+        completed++;
+      } else if (firstWaiting == null) {
+        firstWaiting = outcome;
+      }
+      conditions.add(condition(previous, step.conditionType(), outcome.done(), outcome.reason(), outcome.message(),
+          tenant.getMetadata().getGeneration()));
+    }
+    boolean ready = firstWaiting == null;
+    conditions.add(condition(previous, ProvisioningStep.READY, ready,
+        ready ? (suspended ? "Suspended" : "TenantReady") : firstWaiting.reason(),
+        ready ? (suspended ? "tenant is suspended: runtime scaled to zero, data kept" : "tenant is ready")
+            : firstWaiting.message(),
+        tenant.getMetadata().getGeneration()));
+    status.setConditions(conditions);
+
+    status.setProvisioning(new Provisioning(
+        ready ? "Done" : firstWaiting.step().description(), completed, TOTAL_STEPS));
+    status.setPhase(phase(previous, ready, suspended, completed, firstWaiting));
+    runtime.ifPresent(status::setRuntime);
+    endpoints.ifPresent(status::setEndpoints);
+    return status;
+  }
+
+  /** Status of a tenant whose name cannot be provisioned: nothing is created. */
+  public TenantStatus invalid(Tenant tenant, String reason, String message) {
+    TenantStatus status = new TenantStatus();
+    status.setObservedGeneration(tenant.getMetadata().getGeneration());
+    status.setPhase(Phase.Failed);
+    status.setConditions(List.of(condition(tenant.getStatus(), ProvisioningStep.READY, false, reason, message,
+        tenant.getMetadata().getGeneration())));
+    status.setProvisioning(new Provisioning("Failed", 0, TOTAL_STEPS));
+    return status;
+  }
+
+  /** Status while the finalizer cleans up, with the failure of the last attempt if any. */
+  public TenantStatus deleting(Tenant tenant, Optional<String> failure) {
+    TenantStatus previous = tenant.getStatus() == null ? new TenantStatus() : tenant.getStatus();
+    TenantStatus status = new TenantStatus();
+    status.setObservedGeneration(previous.getObservedGeneration());
+    status.setNamespace(previous.getNamespace());
+    status.setEndpoints(previous.getEndpoints());
+    status.setRuntime(previous.getRuntime());
+    status.setProvisioning(previous.getProvisioning());
+    status.setPhase(Phase.Deleting);
+    List<Condition> conditions = new ArrayList<>(previous.getConditions() == null ? List.of() : previous.getConditions());
+    conditions.removeIf(c -> ProvisioningStep.READY.equals(c.getType()));
+    conditions.add(condition(previous, ProvisioningStep.READY, false,
+        failure.isPresent() ? "CleanupFailed" : "Deleting",
+        failure.map(f -> "cleanup failed, retrying: " + f).orElse("deleting the tenant's namespace and data"),
+        tenant.getMetadata().getGeneration()));
+    status.setConditions(conditions);
+    return status;
+  }
+
+  private static Phase phase(TenantStatus previous, boolean ready, boolean suspended, int completed,
+      StepOutcome firstWaiting) {
+    if (ready) {
+      return suspended ? Phase.Suspended : Phase.Ready;
+    }
+    if (firstWaiting.step() == ProvisioningStep.PLAN) {
+      return Phase.Pending;
+    }
+    boolean wasReady = previous != null && (previous.getPhase() == Phase.Ready || previous.getPhase() == Phase.Degraded);
+    if (wasReady && firstWaiting.step() == ProvisioningStep.RUNTIME) {
+      return Phase.Degraded;
+    }
+    return completed == 0 ? Phase.Pending : Phase.Provisioning;
+  }
+
+  private Condition condition(TenantStatus previous, String type, boolean done, String reason, String message,
+      Long generation) {
+    String status = done ? "True" : "False";
+    String transitionTime = Optional.ofNullable(previous)
+        .flatMap(p -> p.condition(type))
+        .filter(c -> status.equals(c.getStatus()))
+        .map(Condition::getLastTransitionTime)
+        .orElseGet(() -> DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS)));
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(message)
+        .withLastTransitionTime(transitionTime)
+        .withObservedGeneration(generation)
+        .build();
+  }
+}

@@ -1,0 +1,57 @@
+package dev.tenantry.operator.tenant.dependent;
+
+import dev.tenantry.crds.TenantryApi;
+import dev.tenantry.crds.plan.TenantPlan;
+import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.operator.tenant.PlatformSettings;
+import dev.tenantry.operator.tenant.TenantModel;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
+
+/**
+ * Base of every Kubernetes object a Tenant owns: server-side applied, owned by the Tenant, and
+ * watched by an informer that selects only objects this operator manages.
+ */
+public abstract class TenantKubernetesDependent<R extends HasMetadata> extends CRUDKubernetesDependentResource<R, Tenant> {
+
+  /** Label selector of every dependent informer: keeps memory bounded to the operator's own objects. */
+  public static final String MANAGED_SELECTOR = TenantryApi.MANAGED_BY_LABEL + "=" + TenantryApi.MANAGED_BY_VALUE;
+
+  protected final PlatformSettings settings;
+  private final String objectName;
+
+  /**
+   * @param objectName the object's name in the tenant namespace; {@code null} for the
+   *     namespace itself
+   */
+  protected TenantKubernetesDependent(Class<R> type, String name, String objectName, PlatformSettings settings) {
+    super(type, name);
+    this.settings = settings;
+    this.objectName = objectName;
+    configureWith(new KubernetesDependentResourceConfigBuilder<R>()
+        .withKubernetesDependentInformerConfig(InformerConfiguration.builder(type)
+            .withName(name)
+            .withLabelSelector(MANAGED_SELECTOR)
+            .withWatchAllNamespaces()
+            .build())
+        .build());
+  }
+
+  /** Names the object without computing the desired state (which may itself read the object). */
+  @Override
+  protected ResourceID targetSecondaryResourceID(Tenant tenant, Context<Tenant> context) {
+    String namespace = TenantryApi.namespaceOf(tenant.getMetadata().getName());
+    return objectName == null ? new ResourceID(namespace) : new ResourceID(objectName, namespace);
+  }
+
+  /** The tenant's model; the reconciler only reaches dependents once the plan is resolved. */
+  protected TenantModel model(Tenant tenant, Context<Tenant> context) {
+    TenantPlan plan = context.getSecondaryResource(TenantPlan.class)
+        .orElseThrow(() -> new IllegalStateException("plan " + tenant.getSpec().getPlan() + " not resolved"));
+    return new TenantModel(tenant, plan, settings);
+  }
+}
