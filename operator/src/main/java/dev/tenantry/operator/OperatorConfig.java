@@ -1,6 +1,7 @@
 package dev.tenantry.operator;
 
 import dev.tenantry.operator.database.PostgresAdmin;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -9,6 +10,8 @@ import java.util.UUID;
  * The operator's settings, read once from environment variables at start.
  *
  * @param instanceId this replica's identity in leader election (the pod name in a cluster)
+ * @param leaseDuration how long a leader's lease lasts without renewal; a standby takes over
+ *     at most this long after the leader dies
  */
 public record OperatorConfig(
     String platformNamespace,
@@ -17,6 +20,7 @@ public record OperatorConfig(
     boolean leaderElection,
     String instanceId,
     int reconcileThreads,
+    Duration leaseDuration,
     Optional<PostgresAdmin> postgres) {
 
   public static final String DEFAULT_NAMESPACE = "tenantry-system";
@@ -30,12 +34,14 @@ public record OperatorConfig(
         Optional.ofNullable(env.get("HOSTNAME")).filter(h -> !h.isBlank())
             .orElseGet(() -> "operator-" + UUID.randomUUID()),
         integer(env, "TENANTRY_RECONCILE_THREADS", "10", 1, 200),
+        Duration.ofSeconds(integer(env, "TENANTRY_LEASE_DURATION_SECONDS", "15", 2, 300)),
         PostgresAdmin.fromEnvironment(env));
   }
 
   /** The same settings with another identity, HTTP port and leader election switch (tests run several). */
   public OperatorConfig withInstance(String id, int port, boolean election) {
-    return new OperatorConfig(platformNamespace, port, ingressNamespace, election, id, reconcileThreads, postgres);
+    return new OperatorConfig(platformNamespace, port, ingressNamespace, election, id, reconcileThreads, leaseDuration,
+        postgres);
   }
 
   private static int integer(Map<String, String> env, String name, String fallback, int min, int max) {

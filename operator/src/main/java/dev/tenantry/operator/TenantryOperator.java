@@ -23,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +45,18 @@ public final class TenantryOperator implements AutoCloseable {
 
   public static void main(String[] args) {
     OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
-    TenantryOperator running = start(config, new KubernetesClientBuilder().build(), Clock.systemUTC());
+    // a replica that loses its lease exits so Kubernetes restarts it as a clean standby
+    TenantryOperator running = start(config, new KubernetesClientBuilder().build(), Clock.systemUTC(), true);
     Runtime.getRuntime().addShutdownHook(new Thread(running::close, "operator-shutdown"));
   }
 
   /** Starts an operator with {@code client}; the caller closes it (tests run it in-process). */
   public static TenantryOperator start(OperatorConfig config, KubernetesClient client, Clock clock) {
+    return start(config, client, clock, false);
+  }
+
+  private static TenantryOperator start(OperatorConfig config, KubernetesClient client, Clock clock,
+      boolean exitOnLostLease) {
     ensureNamespace(client, config.platformNamespace());
     CertificateAuthority ca = new PlatformCaStore(client, config.platformNamespace(), clock).loadOrCreate();
     Optional<TenantDatabases> databases = config.postgres().map(TenantDatabases::new);
@@ -72,8 +79,10 @@ public final class TenantryOperator implements AutoCloseable {
           .withConcurrentReconciliationThreads(config.reconcileThreads())
           .withCloseClientOnStop(false);
       if (config.leaderElection()) {
-        overrider.withLeaderElectionConfiguration(
-            new LeaderElectionConfiguration(LEASE_NAME, config.platformNamespace(), config.instanceId()));
+        Duration lease = config.leaseDuration();
+        overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME,
+            config.platformNamespace(), lease, lease.multipliedBy(2).dividedBy(3), lease.dividedBy(8),
+            config.instanceId(), null, exitOnLostLease));
       }
     });
     operator.register(new TenantReconciler(settings, ca, databases, clock, new TenantEvents(client, clock),

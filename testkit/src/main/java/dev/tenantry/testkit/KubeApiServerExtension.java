@@ -50,7 +50,7 @@ public final class KubeApiServerExtension implements BeforeAllCallback, Paramete
   }
 
   /** The server and an admin client, closed by JUnit when the test class ends. */
-  private static final class Resources implements ExtensionContext.Store.CloseableResource {
+  private static final class Resources implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     private final KubeApiServer server;
     private final KubernetesClient client;
 

@@ -3,7 +3,6 @@ package dev.tenantry.operator.tenant;
 import dev.tenantry.crds.tenant.Tenant;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
@@ -54,11 +53,8 @@ public final class TenantEvents {
         .withMessage(message)
         .withFirstTimestamp(now)
         .withLastTimestamp(now)
-        .withEventTime(new MicroTime(DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MICROS))))
         .withCount(1)
-        .withReportingComponent(COMPONENT)
-        .withReportingInstance(COMPONENT)
-        .withAction(reason)
+        // core/v1 style (no eventTime), the form the API server accepts for cluster-scoped objects
         .withNewSource().withComponent(COMPONENT).endSource()
         .build();
     try {

@@ -50,10 +50,16 @@ class TenantProvisioningTest {
     operator = TenantryOperator.start(OperatorFixture.config(), client, Clock.systemUTC());
   }
 
+  /** Deletes every tenant through the operator, so no tenant database is left on the shared PostgreSQL. */
   @AfterAll
-  static void stopOperator() {
-    if (operator != null) {
-      operator.close();
+  static void deleteTenantsAndStopOperator(KubernetesClient client) {
+    try {
+      client.resources(Tenant.class).delete();
+      await().until(() -> client.resources(Tenant.class).list().getItems().isEmpty());
+    } finally {
+      if (operator != null) {
+        operator.close();
+      }
     }
   }
 
@@ -147,6 +153,275 @@ class TenantProvisioningTest {
     assertThat(ready.getStatus().getProvisioning().getCompletedSteps()).isEqualTo(5);
     assertThat(ready.getStatus().getRuntime().getReadyReplicas()).isEqualTo(1);
     assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
+  }
+
+  @Test
+  void theStatusProgressesThroughTheConditionsInOrder(KubernetesClient client) throws Exception {
+    List<Tenant> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (var watch = client.resources(Tenant.class).withName("beta").watch(new io.fabric8.kubernetes.client.Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Tenant resource) {
+        seen.add(resource);
+      }
+
+      @Override
+      public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+    })) {
+      client.resource(tenant("beta", "free")).create();
+      await().until(() -> seen.stream().anyMatch(t -> t.getStatus() != null
+          && t.getStatus().condition("RuntimeReady").map(c -> "WaitingForPods".equals(c.getReason())).orElse(false)));
+    }
+    List<Integer> completed = seen.stream().filter(t -> t.getStatus() != null && t.getStatus().getProvisioning() != null)
+        .map(t -> t.getStatus().getProvisioning().getCompletedSteps()).distinct().toList();
+    assertThat(completed).as("every step published as it completed, in order").containsExactly(1, 2, 3, 4);
+    List<String> order = new java.util.ArrayList<>();
+    for (Tenant t : seen) {
+      if (t.getStatus() == null) {
+        continue;
+      }
+      for (String type : List.of("PlanResolved", "NamespaceReady", "CredentialsReady", "DatabaseReady")) {
+        if (condition(t, type).orElse("").equals("True") && !order.contains(type)) {
+          order.add(type);
+        }
+      }
+    }
+    assertThat(order).containsExactly("PlanResolved", "NamespaceReady", "CredentialsReady", "DatabaseReady");
+    assertThat(seen.stream().filter(t -> t.getStatus() != null).map(t -> t.getStatus().getPhase()).distinct())
+        .containsExactly(Phase.Provisioning);
+    var events = client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> "beta".equals(e.getInvolvedObject().getName())).map(e -> e.getReason()).toList();
+    assertThat(events).contains("Provisioning");
+  }
+
+  @Test
+  void aPlanChangeUpdatesQuotaAndDeploymentOfItsTenants(KubernetesClient client) {
+    var plan = TenantryCrds.load(client, TenantryCrds.checkout().resolve("crds/examples/plan-free.yaml"),
+        dev.tenantry.crds.plan.TenantPlan.class);
+    plan.getMetadata().setName("changing");
+    client.resource(plan).create();
+    client.resource(tenant("gamma", "changing")).create();
+    await().until(() -> client.apps().deployments().inNamespace("tenant-gamma").withName("runtime").get() != null);
+
+    client.resources(dev.tenantry.crds.plan.TenantPlan.class).withName("changing").edit(p -> {
+      p.getSpec().getQuota().setCpu(new io.fabric8.kubernetes.api.model.Quantity("3"));
+      p.getSpec().getRuntime().setImage("tenantry/tenant-runtime:0.2.0");
+      p.getSpec().getRuntime().setReplicas(2);
+      return p;
+    });
+    await().untilAsserted(() -> {
+      Deployment deployment = client.apps().deployments().inNamespace("tenant-gamma").withName("runtime").get();
+      assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+          .isEqualTo("tenantry/tenant-runtime:0.2.0");
+      assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+      assertThat(client.resourceQuotas().inNamespace("tenant-gamma").withName("tenant-quota").get()
+          .getSpec().getHard().get("limits.cpu").toString()).isEqualTo("3");
+    });
+  }
+
+  @Test
+  void suspendScalesToZeroAndResumeBringsTheRuntimeBack(KubernetesClient client) {
+    client.resource(tenant("delta", "free")).create();
+    markRuntimeReady(client, "delta");
+    waitFor(client, "delta", t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.Ready);
+
+    client.resources(Tenant.class).withName("delta").edit(t -> {
+      t.getSpec().setSuspended(true);
+      return t;
+    });
+    Tenant suspended = waitFor(client, "delta", t -> t.getStatus().getPhase() == Phase.Suspended);
+    assertThat(client.apps().deployments().inNamespace("tenant-delta").withName("runtime").get().getSpec().getReplicas())
+        .isZero();
+    assertThat(client.persistentVolumeClaims().inNamespace("tenant-delta").withName("data").get())
+        .as("data kept").isNotNull();
+    assertThat(suspended.getStatus().condition("Ready")).hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("Suspended"));
+
+    client.resources(Tenant.class).withName("delta").edit(t -> {
+      t.getSpec().setSuspended(false);
+      return t;
+    });
+    await().until(() -> client.apps().deployments().inNamespace("tenant-delta").withName("runtime").get()
+        .getSpec().getReplicas() == 1);
+    markRuntimeReady(client, "delta");
+    waitFor(client, "delta", t -> t.getStatus().getPhase() == Phase.Ready);
+  }
+
+  @Test
+  void driftOnManagedObjectsIsUndone(KubernetesClient client) {
+    client.resource(tenant("epsilon", "free")).create();
+    String ns = "tenant-epsilon";
+    await().until(() -> client.apps().deployments().inNamespace(ns).withName("runtime").get() != null);
+    Secret originalTls = client.secrets().inNamespace(ns).withName("runtime-tls").get();
+
+    client.network().v1().networkPolicies().inNamespace(ns).withName("tenant-isolation").delete();
+    client.apps().deployments().inNamespace(ns).withName("runtime").edit(d -> {
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil/image:latest");
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext().setReadOnlyRootFilesystem(false);
+      return d;
+    });
+    client.secrets().inNamespace(ns).withName("runtime-tls").delete();
+    client.resourceQuotas().inNamespace(ns).withName("tenant-quota").edit(q -> {
+      q.getSpec().getHard().put("pods", new io.fabric8.kubernetes.api.model.Quantity("1000"));
+      return q;
+    });
+
+    await().untilAsserted(() -> {
+      assertThat(client.network().v1().networkPolicies().inNamespace(ns).withName("tenant-isolation").get()).isNotNull();
+      var container = client.apps().deployments().inNamespace(ns).withName("runtime").get()
+          .getSpec().getTemplate().getSpec().getContainers().get(0);
+      assertThat(container.getImage()).isEqualTo("tenantry/tenant-runtime:0.1.0");
+      assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+      Secret tls = client.secrets().inNamespace(ns).withName("runtime-tls").get();
+      assertThat(tls).isNotNull();
+      assertThat(tls.getMetadata().getUid()).isNotEqualTo(originalTls.getMetadata().getUid());
+      assertThat(client.resourceQuotas().inNamespace(ns).withName("tenant-quota").get().getSpec().getHard()
+          .get("pods").toString()).isEqualTo("4");
+    });
+  }
+
+  @Test
+  void aMissingPlanChangesNothingUntilThePlanAppears(KubernetesClient client) {
+    client.resource(tenant("zeta", "later")).create();
+    Tenant pending = waitFor(client, "zeta", t -> t.getStatus() != null
+        && t.getStatus().condition("PlanResolved").isPresent());
+    assertThat(pending.getStatus().getPhase()).isEqualTo(Phase.Pending);
+    assertThat(pending.getStatus().condition("PlanResolved")).hasValueSatisfying(c -> {
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getReason()).isEqualTo("PlanNotFound");
+      assertThat(c.getMessage()).contains("'later' does not exist");
+    });
+    assertThat(client.namespaces().withName("tenant-zeta").get()).isNull();
+
+    var plan = TenantryCrds.load(client, TenantryCrds.checkout().resolve("crds/examples/plan-free.yaml"),
+        dev.tenantry.crds.plan.TenantPlan.class);
+    plan.getMetadata().setName("later");
+    client.resource(plan).create();
+    waitFor(client, "zeta", t -> condition(t, "DatabaseReady").orElse("").equals("True"));
+    assertThat(client.namespaces().withName("tenant-zeta").get()).isNotNull();
+  }
+
+  @Test
+  void anInvalidNameFailsClearlyAndCreatesNothing(KubernetesClient client) {
+    String longName = "a-tenant-name-that-is-far-too-long-for-tenantry";
+    client.resource(tenant(longName, "free")).create();
+    client.resource(tenant("dotted.name", "free")).create();
+    for (String name : List.of(longName, "dotted.name")) {
+      Tenant failed = waitFor(client, name, t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.Failed);
+      assertThat(failed.getStatus().condition("Ready")).hasValueSatisfying(c -> {
+        assertThat(c.getReason()).isEqualTo("InvalidName");
+        assertThat(c.getMessage()).contains("must be a DNS label").contains("at most 40 characters");
+      });
+      assertThat(client.namespaces().withName("tenant-" + name).get()).isNull();
+    }
+  }
+
+  @Test
+  void aCertificateNearExpiryIsRenewed(KubernetesClient client) {
+    client.resource(tenant("eta", "free")).create();
+    String ns = "tenant-eta";
+    await().until(() -> client.secrets().inNamespace(ns).withName("runtime-tls").get() != null);
+    Secret caSecret = client.secrets().inNamespace(OperatorFixture.PLATFORM_NAMESPACE).withName("tenantry-ca").get();
+    CertificateAuthority ca = CertificateAuthority.fromPem(decode(caSecret, "tls.crt"), decode(caSecret, "tls.key"));
+    // a certificate issued 61 days ago is past two thirds of its 90 days
+    Clock past = Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(-61));
+    ServingCertificate old = ca.issueServingCertificate(
+        List.of("runtime.tenant-eta.svc", "runtime", "runtime.tenant-eta", "runtime.tenant-eta.svc.cluster.local"),
+        java.time.Duration.ofDays(90), past);
+    client.secrets().inNamespace(ns).withName("runtime-tls").edit(s -> {
+      s.getData().put("tls.crt", Base64.getEncoder().encodeToString(old.certificatePem().getBytes(StandardCharsets.UTF_8)));
+      s.getData().put("tls.key", Base64.getEncoder().encodeToString(old.keyPem().getBytes(StandardCharsets.UTF_8)));
+      return s;
+    });
+    await().untilAsserted(() -> {
+      Secret tls = client.secrets().inNamespace(ns).withName("runtime-tls").get();
+      ServingCertificate current = new ServingCertificate(decode(tls, "tls.crt"), decode(tls, "tls.key"), decode(tls, "ca.crt"));
+      assertThat(current.certificatePem()).isNotEqualTo(old.certificatePem());
+      assertThat(current.renewAt()).isAfter(java.time.Instant.now().plus(java.time.Duration.ofDays(59)));
+      assertThat(ca.signed(current.certificate())).isTrue();
+    });
+  }
+
+  @Test
+  void aBurstOfEditsEndsWithTheLastAppliedAndNoUpdateLoop(KubernetesClient client) throws Exception {
+    client.resource(tenant("theta", "enterprise")).create();
+    await().until(() -> client.apps().deployments().inNamespace("tenant-theta").withName("runtime").get() != null);
+    for (int replicas = 1; replicas <= 12; replicas++) {
+      int value = replicas;
+      // merge patches without a resourceVersion, as kubectl patch sends them: none is refused
+      client.resources(Tenant.class).withName("theta").patch(
+          io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+          "{\"spec\":{\"displayName\":\"Theta " + value + "\",\"runtime\":{\"replicas\":" + value + "}}}");
+    }
+    await().until(() -> client.apps().deployments().inNamespace("tenant-theta").withName("runtime").get()
+        .getSpec().getReplicas() == 12);
+    waitFor(client, "theta", t -> t.getStatus() != null
+        && java.util.Objects.equals(t.getStatus().getObservedGeneration(), t.getMetadata().getGeneration())
+        && t.getStatus().getRuntime() != null && t.getStatus().getRuntime().getReplicas() == 12);
+    java.util.function.Supplier<List<String>> versions = () -> List.of(
+        client.resources(Tenant.class).withName("theta").get().getMetadata().getResourceVersion(),
+        client.apps().deployments().inNamespace("tenant-theta").withName("runtime").get().getMetadata().getResourceVersion(),
+        client.namespaces().withName("tenant-theta").get().getMetadata().getResourceVersion(),
+        client.secrets().inNamespace("tenant-theta").withName("runtime-tls").get().getMetadata().getResourceVersion(),
+        client.configMaps().inNamespace("tenant-theta").withName("tenant-config").get().getMetadata().getResourceVersion(),
+        client.network().v1().networkPolicies().inNamespace("tenant-theta").withName("tenant-isolation").get()
+            .getMetadata().getResourceVersion());
+    List<String> settled = versions.get();
+    // settled means: nothing the operator owns changes again while nobody edits anything
+    org.awaitility.Awaitility.await().during(java.time.Duration.ofSeconds(4)).atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> versions.get().equals(settled));
+  }
+
+  @Test
+  void deletionDropsTheDatabaseUnderDeleteAndKeepsItUnderRetain(KubernetesClient client) throws Exception {
+    for (String name : List.of("iota-drop", "iota-keep")) {
+      Tenant tenant = tenant(name, "pro");
+      tenant.getSpec().setStorage(new StorageSpec(StorageType.Postgres));
+      tenant.getSpec().setDeletionPolicy(name.endsWith("keep") ? DeletionPolicy.Retain : DeletionPolicy.Delete);
+      client.resource(tenant).create();
+    }
+    for (String name : List.of("iota-drop", "iota-keep")) {
+      Tenant provisioned = waitFor(client, name, t -> condition(t, "DatabaseReady").orElse("").equals("True"));
+      assertThat(provisioned.getStatus().condition("DatabaseReady").orElseThrow().getMessage())
+          .isEqualTo("database tenant_" + name.replace('-', '_'));
+      Secret credentials = client.secrets().inNamespace("tenant-" + name).withName("database-credentials").get();
+      // the tenant's own credentials really log in to its own database
+      try (var connection = java.sql.DriverManager.getConnection(
+          "jdbc:postgresql://127.0.0.1:5432/" + decode(credentials, "database"),
+          decode(credentials, "username"), decode(credentials, "password"))) {
+        assertThat(connection.isValid(2)).isTrue();
+      }
+      var env = client.apps().deployments().inNamespace("tenant-" + name).withName("runtime").get()
+          .getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+      assertThat(env).anySatisfy(e -> {
+        assertThat(e.getName()).isEqualTo("TENANTRY_DB_PASSWORD");
+        assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("database-credentials");
+      });
+    }
+    assertThat(databaseExists("tenant_iota_drop")).isTrue();
+    assertThat(databaseExists("tenant_iota_keep")).isTrue();
+
+    client.resources(Tenant.class).withName("iota-drop").delete();
+    client.resources(Tenant.class).withName("iota-keep").delete();
+    await().until(() -> client.resources(Tenant.class).withName("iota-drop").get() == null
+        && client.resources(Tenant.class).withName("iota-keep").get() == null);
+    assertThat(databaseExists("tenant_iota_drop")).as("Delete drops the database").isFalse();
+    assertThat(databaseExists("tenant_iota_keep")).as("Retain keeps the database").isTrue();
+    // no controller-manager runs here, so the namespace stays Terminating instead of vanishing
+    assertThat(client.namespaces().withName("tenant-iota-drop").get().getMetadata().getDeletionTimestamp()).isNotNull();
+    try (var admin = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+        var statement = admin.createStatement()) {
+      statement.execute("drop database if exists tenant_iota_keep with (force)");
+      statement.execute("drop role if exists tenant_iota_keep");
+    }
+  }
+
+  static boolean databaseExists(String name) throws java.sql.SQLException {
+    try (var admin = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+        var query = admin.prepareStatement("select 1 from pg_database where datname = ?")) {
+      query.setString(1, name);
+      try (var rows = query.executeQuery()) {
+        return rows.next();
+      }
+    }
   }
 
   static void assertOwnedBy(HasMetadata object, Tenant tenant) {

@@ -1,0 +1,108 @@
+package dev.tenantry.operator;
+
+import static dev.tenantry.operator.OperatorFixture.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantry.crds.TenantryApi;
+import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.crds.tenant.TenantSpec;
+import dev.tenantry.testkit.KubeApiServer;
+import dev.tenantry.testkit.TenantryCrds;
+import dev.tenantry.testkit.WithKubeApiServer;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator process killed (SIGKILL) in the middle of provisioning a batch of tenants, then
+ * started again: every tenant converges, with no duplicate and no orphaned object.
+ */
+@WithKubeApiServer
+class RestartConvergenceTest {
+
+  @Test
+  void aKilledOperatorResumesAndEveryTenantConverges(KubeApiServer server, KubernetesClient client, @TempDir Path dir)
+      throws Exception {
+    TenantryCrds.installExamplePlans(client);
+    OperatorFixture.publishJwks(client, OperatorFixture.JWKS);
+    Path kubeconfig = server.writeKubeConfig(dir.resolve("kubeconfig"));
+    List<String> names = IntStream.range(0, 12).mapToObj(i -> "batch-" + i).toList();
+
+    Process process = startOperatorProcess(kubeconfig, dir.resolve("operator.log"));
+    try {
+      for (String name : names) {
+        create(client, name);
+      }
+      // kill it once some, but not all, tenants have their namespace
+      await().atMost(Duration.ofSeconds(90)).until(() -> client.namespaces()
+          .withLabel(TenantryApi.MANAGED_BY_LABEL, TenantryApi.MANAGED_BY_VALUE).list().getItems().size() >= 1);
+    } finally {
+      process.destroyForcibly().waitFor();
+    }
+    long provisionedWhenKilled = names.stream().filter(n -> steps(client, n) == 4).count();
+
+    try (TenantryOperator operator = TenantryOperator.start(OperatorFixture.config(), client, Clock.systemUTC())) {
+      await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+          assertThat(names).allSatisfy(n -> assertThat(steps(client, n)).as(n).isEqualTo(4)));
+      Set<String> tenantUids = new HashSet<>();
+      client.resources(Tenant.class).list().getItems().forEach(t -> tenantUids.add(t.getMetadata().getUid()));
+      for (String name : names) {
+        String ns = TenantryApi.namespaceOf(name);
+        List<HasMetadata> owned = new ArrayList<>();
+        owned.add(client.namespaces().withName(ns).get());
+        Stream.of(client.apps().deployments().inNamespace(ns).list().getItems(),
+                client.secrets().inNamespace(ns).withLabel(TenantryApi.MANAGED_BY_LABEL).list().getItems(),
+                client.configMaps().inNamespace(ns).withLabel(TenantryApi.MANAGED_BY_LABEL).list().getItems(),
+                client.services().inNamespace(ns).list().getItems(),
+                client.persistentVolumeClaims().inNamespace(ns).list().getItems(),
+                client.network().v1().networkPolicies().inNamespace(ns).list().getItems())
+            .forEach(owned::addAll);
+        assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).as("one runtime in " + ns).hasSize(1);
+        assertThat(owned).allSatisfy(object -> assertThat(object.getMetadata().getOwnerReferences())
+            .as("%s/%s owned by a live tenant", ns, object.getMetadata().getName())
+            .singleElement().satisfies(ref -> assertThat(tenantUids).contains(ref.getUid())));
+      }
+    }
+    assertThat(provisionedWhenKilled).as("the kill happened mid-batch").isLessThan(names.size());
+  }
+
+  private static int steps(KubernetesClient client, String name) {
+    Tenant tenant = client.resources(Tenant.class).withName(name).get();
+    return tenant == null || tenant.getStatus() == null || tenant.getStatus().getProvisioning() == null ? 0
+        : tenant.getStatus().getProvisioning().getCompletedSteps();
+  }
+
+  private static void create(KubernetesClient client, String name) {
+    Tenant tenant = new Tenant();
+    tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    TenantSpec spec = new TenantSpec();
+    spec.setPlan("free");
+    tenant.setSpec(spec);
+    client.resource(tenant).create();
+  }
+
+  /** The operator's main class in a JVM of its own, so it can be killed without warning. */
+  private static Process startOperatorProcess(Path kubeconfig, Path log) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        TenantryOperator.class.getName())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    builder.environment().put("TENANTRY_LEADER_ELECTION", "false");
+    builder.environment().put("TENANTRY_OPERATOR_PORT", "0");
+    builder.environment().put("TENANTRY_RECONCILE_THREADS", "2");
+    return builder.start();
+  }
+}
