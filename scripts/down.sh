@@ -3,4 +3,5 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="$ROOT/.tenantry"
+"$ROOT/scripts/platform-processes.sh" stop --state "$STATE"
 "$ROOT/scripts/cluster.sh" stop --state "$STATE" "$@"

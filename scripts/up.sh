@@ -19,15 +19,17 @@ if [ ! -f operator/target/operator.jar ] || [ -n "$newest_source" ]; then
 fi
 
 scripts/cluster.sh start --state "$STATE"
+scripts/platform-processes.sh start --state "$STATE"
 
 KUBECTL="$HOME/.cache/tenantry/kube/1.20.2/bin/kubectl"
 cat <<MSG
 
-Tenantry local control plane is up.
+Tenantry is up: local control plane and operator.
   kubeconfig:  $STATE/kubeconfig
   try:         export KUBECONFIG=$STATE/kubeconfig
                $KUBECTL get tenantplans
                $KUBECTL apply -f crds/examples/tenant-acme.yaml
+  operator:    http://127.0.0.1:8095/metrics  (probes /healthz, /readyz)
   logs:        $STATE/logs/
   stop:        scripts/down.sh   (add --wipe to drop the cluster's data)
 MSG

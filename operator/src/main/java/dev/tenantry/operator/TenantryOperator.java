@@ -7,6 +7,7 @@ import dev.tenantry.operator.tenant.PlatformSettings;
 import dev.tenantry.operator.tenant.TenantEvents;
 import dev.tenantry.operator.tenant.TenantMetrics;
 import dev.tenantry.operator.tenant.TenantReconciler;
+import dev.tenantry.operator.tracing.TenantTracing;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,27 +37,37 @@ public final class TenantryOperator implements AutoCloseable {
   private final Operator operator;
   private final OperatorHttpServer http;
   private final Optional<TenantDatabases> databases;
+  private final TenantTracing tracing;
 
-  private TenantryOperator(Operator operator, OperatorHttpServer http, Optional<TenantDatabases> databases) {
+  private TenantryOperator(Operator operator, OperatorHttpServer http, Optional<TenantDatabases> databases,
+      TenantTracing tracing) {
     this.operator = operator;
     this.http = http;
     this.databases = databases;
+    this.tracing = tracing;
   }
 
   public static void main(String[] args) {
     OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
     // a replica that loses its lease exits so Kubernetes restarts it as a clean standby
-    TenantryOperator running = start(config, new KubernetesClientBuilder().build(), Clock.systemUTC(), true);
+    TenantryOperator running = start(config, new KubernetesClientBuilder().build(), Clock.systemUTC(),
+        TenantTracing.fromEnvironment(System.getenv()), true);
     Runtime.getRuntime().addShutdownHook(new Thread(running::close, "operator-shutdown"));
   }
 
   /** Starts an operator with {@code client}; the caller closes it (tests run it in-process). */
   public static TenantryOperator start(OperatorConfig config, KubernetesClient client, Clock clock) {
-    return start(config, client, clock, false);
+    return start(config, client, clock, TenantTracing.fromEnvironment(System.getenv()), false);
+  }
+
+  /** As {@link #start(OperatorConfig, KubernetesClient, Clock)}, with the given tracing. */
+  public static TenantryOperator start(OperatorConfig config, KubernetesClient client, Clock clock,
+      TenantTracing tracing) {
+    return start(config, client, clock, tracing, false);
   }
 
   private static TenantryOperator start(OperatorConfig config, KubernetesClient client, Clock clock,
-      boolean exitOnLostLease) {
+      TenantTracing tracing, boolean exitOnLostLease) {
     ensureNamespace(client, config.platformNamespace());
     CertificateAuthority ca = new PlatformCaStore(client, config.platformNamespace(), clock).loadOrCreate();
     Optional<TenantDatabases> databases = config.postgres().map(TenantDatabases::new);
@@ -86,7 +97,7 @@ public final class TenantryOperator implements AutoCloseable {
       }
     });
     operator.register(new TenantReconciler(settings, ca, databases, clock, new TenantEvents(client, clock),
-        new TenantMetrics(registry)));
+        new TenantMetrics(registry), tracing));
     operator.start();
     OperatorHttpServer http = new OperatorHttpServer(config.httpPort(),
         () -> true,
@@ -94,7 +105,7 @@ public final class TenantryOperator implements AutoCloseable {
         registry);
     LOG.info("tenantry operator {} started: platform namespace {}, probes and metrics on port {}",
         config.instanceId(), config.platformNamespace(), http.port());
-    return new TenantryOperator(operator, http, databases);
+    return new TenantryOperator(operator, http, databases, tracing);
   }
 
   public int httpPort() {
@@ -123,5 +134,6 @@ public final class TenantryOperator implements AutoCloseable {
     http.close();
     operator.stop();
     databases.ifPresent(TenantDatabases::close);
+    tracing.close();
   }
 }

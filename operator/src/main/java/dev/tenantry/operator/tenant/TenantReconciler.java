@@ -15,6 +15,7 @@ import dev.tenantry.operator.tenant.dependent.DatabaseSecretDependentResource;
 import dev.tenantry.operator.tenant.dependent.ModelDependentResource;
 import dev.tenantry.operator.tenant.dependent.TenantDatabaseDependentResource;
 import dev.tenantry.operator.tenant.dependent.TlsSecretDependentResource;
+import dev.tenantry.operator.tracing.TenantTracing;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -74,6 +75,7 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   private final Clock clock;
   private final TenantEvents events;
   private final TenantMetrics metrics;
+  private final TenantTracing tracing;
   private final TenantStatusBuilder statusBuilder;
 
   private final ModelDependentResource<Namespace> namespace;
@@ -93,8 +95,9 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   private final Optional<ModelDependentResource<PodDisruptionBudget>> disruptionBudget;
 
   public TenantReconciler(PlatformSettings settings, CertificateAuthority ca, Optional<TenantDatabases> databases,
-      Clock clock, TenantEvents events, TenantMetrics metrics) {
+      Clock clock, TenantEvents events, TenantMetrics metrics, TenantTracing tracing) {
     this.settings = settings;
+    this.tracing = tracing;
     this.databases = databases;
     this.clock = clock;
     this.events = events;
@@ -171,7 +174,7 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   public UpdateControl<Tenant> reconcile(Tenant tenant, Context<Tenant> context) {
     Instant started = clock.instant();
     try {
-      return provision(tenant, context);
+      return tracing.inSpan("reconcile tenant", tenant, () -> provision(tenant, context));
     } finally {
       metrics.reconciled(Duration.between(started, clock.instant()));
     }
@@ -303,6 +306,10 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
 
   @Override
   public DeleteControl cleanup(Tenant tenant, Context<Tenant> context) {
+    return tracing.inSpan("clean up tenant", tenant, () -> cleanUp(tenant, context));
+  }
+
+  private DeleteControl cleanUp(Tenant tenant, Context<Tenant> context) {
     String name = tenant.getMetadata().getName();
     Progress progress = new Progress(tenant, context);
     progress.publish(statusBuilder.deleting(tenant, Optional.empty()));

@@ -42,12 +42,15 @@ import org.junit.jupiter.api.Test;
 class TenantProvisioningTest {
 
   static TenantryOperator operator;
+  static final io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter SPANS =
+      io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
 
   @BeforeAll
   static void startOperator(KubernetesClient client) {
     TenantryCrds.installExamplePlans(client);
     OperatorFixture.publishJwks(client, OperatorFixture.JWKS);
-    operator = TenantryOperator.start(OperatorFixture.config(), client, Clock.systemUTC());
+    operator = TenantryOperator.start(OperatorFixture.config(), client, Clock.systemUTC(),
+        new dev.tenantry.operator.tracing.TenantTracing(java.util.Optional.of(SPANS)));
   }
 
   /** Deletes every tenant through the operator, so no tenant database is left on the shared PostgreSQL. */
@@ -422,6 +425,25 @@ class TenantProvisioningTest {
         return rows.next();
       }
     }
+  }
+
+  @Test
+  void reconcilesContinueTheTraceTheControlApiStarted(KubernetesClient client) {
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    Tenant tenant = tenant("traced", "free");
+    tenant.getMetadata().setAnnotations(java.util.Map.of("tenantry.dev/traceparent",
+        "00-" + traceId + "-00f067aa0ba902b7-01"));
+    client.resource(tenant).create();
+    waitFor(client, "traced", t -> condition(t, "DatabaseReady").orElse("").equals("True"));
+    await().untilAsserted(() -> assertThat(SPANS.getFinishedSpanItems())
+        .filteredOn(span -> "traced".equals(span.getAttributes().get(
+            io.opentelemetry.api.common.AttributeKey.stringKey("tenant"))))
+        .isNotEmpty()
+        .allSatisfy(span -> {
+          assertThat(span.getTraceId()).isEqualTo(traceId);
+          assertThat(span.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+          assertThat(span.getName()).isEqualTo("reconcile tenant");
+        }));
   }
 
   static void assertOwnedBy(HasMetadata object, Tenant tenant) {
