@@ -1,0 +1,79 @@
+package dev.tenantry.runtime.rest;
+
+import dev.tenantry.runtime.store.DomainException;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import reactor.core.publisher.Mono;
+
+/** REST errors as {@code application/problem+json}, naming the offending field where there is one. */
+@RestControllerAdvice(basePackageClasses = ProblemHandler.class)
+public class ProblemHandler extends ResponseEntityExceptionHandler {
+
+  @ExceptionHandler(DomainException.NotFound.class)
+  ProblemDetail notFound(DomainException.NotFound e) {
+    return problem(HttpStatus.NOT_FOUND, "Not Found", e.getMessage());
+  }
+
+  @ExceptionHandler(DomainException.Invalid.class)
+  ProblemDetail invalid(DomainException.Invalid e) {
+    ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage());
+    problem.setProperty("field", e.field());
+    return problem;
+  }
+
+  @ExceptionHandler(DomainException.Conflict.class)
+  ResponseEntity<ProblemDetail> conflict(DomainException.Conflict e, ServerWebExchange exchange) {
+    boolean conditional = exchange.getRequest().getHeaders().getFirst(HttpHeaders.IF_MATCH) != null;
+    HttpStatus status = conditional && e.currentVersion() != null ? HttpStatus.PRECONDITION_FAILED : HttpStatus.CONFLICT;
+    ProblemDetail problem = problem(status, conditional ? "Precondition Failed" : "Conflict", e.getMessage());
+    if (e.currentVersion() != null) {
+      problem.setProperty("currentVersion", e.currentVersion());
+    }
+    return ResponseEntity.status(status).body(problem);
+  }
+
+  @ExceptionHandler(DataBufferLimitException.class)
+  ProblemDetail tooLarge(DataBufferLimitException e) {
+    return problem(HttpStatus.PAYLOAD_TOO_LARGE, "Payload Too Large", "request body exceeds the limit: " + e.getMessage());
+  }
+
+  @Override
+  protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException e, HttpHeaders headers,
+      org.springframework.http.HttpStatusCode status, ServerWebExchange exchange) {
+    Throwable cause = e.getMostSpecificCause();
+    if (cause instanceof DataBufferLimitException limit) {
+      return Mono.just(ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(tooLarge(limit)));
+    }
+    String detail = cause instanceof DecodingException || e.getCause() instanceof DecodingException
+        ? "malformed JSON or a value of the wrong type: " + firstLine(cause.getMessage())
+        : firstLine(e.getReason() != null ? e.getReason() + ": " + cause.getMessage() : cause.getMessage());
+    ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Invalid request", detail);
+    if (e.getMethodParameter() != null && e.getMethodParameter().getParameterName() != null) {
+      problem.setProperty("field", e.getMethodParameter().getParameterName());
+    }
+    return Mono.just(ResponseEntity.badRequest().body(problem));
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "invalid input";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  static ProblemDetail problem(HttpStatus status, String title, String detail) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+    problem.setTitle(title);
+    return problem;
+  }
+}

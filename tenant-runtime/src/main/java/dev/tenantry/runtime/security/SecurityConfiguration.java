@@ -1,0 +1,111 @@
+package dev.tenantry.runtime.security;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
+import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Every API needs a bearer token of this tenant: reading takes any tenant role, writing over
+ * REST takes tenant-admin or member (GraphQL mutations check the same per field). Refusals are
+ * problem+json. WebSocket clients, which cannot set headers in browsers, may pass the token
+ * as {@code access_token}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+@EnableReactiveMethodSecurity
+public class SecurityConfiguration {
+
+  @Bean
+  ReactiveJwtDecoder reactiveJwtDecoder(TenantTokens tokens) {
+    // verification may fetch a remote JWKS: keep it off the event loop
+    return token -> Mono.fromCallable(() -> tokens.verify(token)).subscribeOn(Schedulers.boundedElastic());
+  }
+
+  @Bean
+  SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder) {
+    ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
+    bearer.setAllowUriQueryParameter(true);
+    JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
+    roles.setAuthoritiesClaimName(TenantTokens.ROLES_CLAIM);
+    roles.setAuthorityPrefix("");
+    JwtAuthenticationConverter authentication = new JwtAuthenticationConverter();
+    authentication.setJwtGrantedAuthoritiesConverter(roles);
+    String[] all = Roles.ALL.toArray(String[]::new);
+    String[] writers = Roles.WRITERS.toArray(String[]::new);
+    return http
+        .csrf(ServerHttpSecurity.CsrfSpec::disable)
+        .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+        .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+        .logout(ServerHttpSecurity.LogoutSpec::disable)
+        .authorizeExchange(exchanges -> exchanges
+            .pathMatchers("/actuator/**", "/api/v1/openapi.json").permitAll()
+            .pathMatchers(HttpMethod.GET, "/api/**").hasAnyAuthority(all)
+            .pathMatchers(HttpMethod.HEAD, "/api/**").hasAnyAuthority(all)
+            .pathMatchers("/api/**").hasAnyAuthority(writers)
+            .anyExchange().hasAnyAuthority(all))
+        .oauth2ResourceServer(server -> server
+            .bearerTokenConverter(bearer)
+            .jwt(jwt -> jwt.jwtDecoder(decoder)
+                .jwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(authentication)))
+            .authenticationEntryPoint((exchange, e) -> problem(exchange, HttpStatus.UNAUTHORIZED,
+                "Unauthorized", e.getCause() instanceof JwtException jwt ? jwt.getMessage() : e.getMessage()))
+            .accessDeniedHandler((exchange, e) -> problem(exchange, HttpStatus.FORBIDDEN, "Forbidden",
+                "your token's roles do not allow this; writing needs " + List.of(writers))))
+        .build();
+  }
+
+  static Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String title, String detail) {
+    var response = exchange.getResponse();
+    response.setStatusCode(status);
+    response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+    if (status == HttpStatus.UNAUTHORIZED) {
+      response.getHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    }
+    String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status.value()
+        + ",\"detail\":" + quote(detail) + ",\"instance\":" + quote(exchange.getRequest().getPath().value()) + "}";
+    DataBuffer buffer = response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8));
+    return response.writeWith(Mono.just(buffer));
+  }
+
+  private static String quote(String value) {
+    if (value == null) {
+      return "null";
+    }
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : value.toCharArray()) {
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
+  }
+}

@@ -1,0 +1,282 @@
+package dev.tenantry.runtime.task;
+
+import dev.tenantry.runtime.project.ProjectService;
+import dev.tenantry.runtime.store.Actor;
+import dev.tenantry.runtime.store.CommandRunner;
+import dev.tenantry.runtime.store.DomainException;
+import dev.tenantry.runtime.store.EventStore;
+import dev.tenantry.runtime.store.NewEvent;
+import dev.tenantry.runtime.store.Page;
+import dev.tenantry.runtime.store.Validation;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Commands (create, update, move, assign, delete, comment) and queries of tasks and their comments. */
+@Service
+public class TaskService {
+  public static final String AGGREGATE = "task";
+  public static final String COMMENT_AGGREGATE = "comment";
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+
+  private final DatabaseClient db;
+  private final EventStore events;
+  private final CommandRunner commands;
+  private final ProjectService projects;
+  private final JsonMapper json;
+
+  public TaskService(DatabaseClient db, EventStore events, CommandRunner commands, ProjectService projects,
+      JsonMapper json) {
+    this.db = db;
+    this.events = events;
+    this.commands = commands;
+    this.projects = projects;
+    this.json = json;
+  }
+
+  public Mono<Task> create(Actor actor, UUID projectId, String title, String description, String assignee,
+      List<String> labels, LocalDate dueDate) {
+    String validTitle = Validation.text("title", title, 300);
+    String validDescription = Validation.optionalText("description", description, 10_000);
+    String validAssignee = blankToNull(Validation.optionalText("assignee", assignee, 255));
+    List<String> validLabels = Validation.labels(labels);
+    UUID id = UUID.randomUUID();
+    return commands.run(projects.lockForUpdate(projectId).flatMap(project -> {
+      if (project.archived()) {
+        return Mono.error(new DomainException.Conflict("project " + projectId + " is archived", project.version()));
+      }
+      return db.sql("SELECT COALESCE(MAX(position), -1) + 1 AS next FROM tasks WHERE project_id = :p AND status = 'TODO'")
+          .bind("p", projectId).map(row -> ((Number) row.get("next")).intValue()).one()
+          .flatMap(position -> {
+            Task task = new Task(id, projectId, validTitle, validDescription, TaskStatus.TODO, position, validAssignee,
+                validLabels, dueDate, 1);
+            return events.append(actor, List.of(new NewEvent(id, AGGREGATE, 1, "TaskCreated", projectId, payload(task))))
+                .flatMap(stored -> insert(task, stored.get(0).sequence()))
+                .thenReturn(task);
+          });
+    }));
+  }
+
+  public Mono<Task> update(Actor actor, UUID id, TaskChanges changes, Integer expectedVersion) {
+    String title = changes.title().map(t -> Validation.text("title", t, 300)).orElse(null);
+    String description = changes.description().map(d -> Validation.optionalText("description", d, 10_000)).orElse(null);
+    List<String> labels = changes.labels().map(Validation::labels).orElse(null);
+    return change(actor, id, expectedVersion, "TaskUpdated", current -> current.with(
+        title != null ? title : current.title(),
+        changes.description().isPresent() ? blankToNull(description) : current.description(),
+        current.status(), current.position(), current.assignee(),
+        labels != null ? labels : current.labels(),
+        changes.clearDueDate() ? null : changes.dueDate().orElse(current.dueDate())));
+  }
+
+  public Mono<Task> move(Actor actor, UUID id, TaskStatus status, int position, Integer expectedVersion) {
+    if (status == null) {
+      throw new DomainException.Invalid("status", "must be one of TODO, IN_PROGRESS, DONE");
+    }
+    int validPosition = Validation.position(position);
+    return change(actor, id, expectedVersion, "TaskMoved", current -> current.with(current.title(),
+        current.description(), status, validPosition, current.assignee(), current.labels(), current.dueDate()));
+  }
+
+  public Mono<Task> assign(Actor actor, UUID id, String assignee, Integer expectedVersion) {
+    String validAssignee = blankToNull(Validation.optionalText("assignee", assignee, 255));
+    return change(actor, id, expectedVersion, "TaskAssigned", current -> current.with(current.title(),
+        current.description(), current.status(), current.position(), validAssignee, current.labels(),
+        current.dueDate()));
+  }
+
+  public Mono<Task> delete(Actor actor, UUID id, Integer expectedVersion) {
+    return commands.run(lockForUpdate(id).flatMap(current -> {
+      Validation.expectVersion("task", id, expectedVersion, current.version());
+      return events.append(actor, List.of(new NewEvent(id, AGGREGATE, current.version() + 1, "TaskDeleted",
+              current.projectId(), Map.of("id", id.toString()))))
+          .then(db.sql("DELETE FROM tasks WHERE id = :id").bind("id", id).then())
+          .thenReturn(current);
+    }));
+  }
+
+  public Mono<Comment> comment(Actor actor, UUID taskId, String body) {
+    String validBody = Validation.text("body", body, 10_000);
+    UUID id = UUID.randomUUID();
+    return commands.run(lockForUpdate(taskId).flatMap(task -> {
+      Map<String, Object> payload = new LinkedHashMap<>();
+      payload.put("taskId", taskId.toString());
+      payload.put("author", actor.subject());
+      payload.put("body", validBody);
+      return events.append(actor, List.of(new NewEvent(id, COMMENT_AGGREGATE, 1, "CommentAdded", task.projectId(),
+              payload)))
+          .flatMap(stored -> {
+            Instant at = stored.get(0).occurredAt();
+            return db.sql("INSERT INTO comments (id, task_id, author, body, created_at, created_seq)"
+                    + " VALUES (:id, :task, :author, :body, :at, :seq)")
+                .bind("id", id).bind("task", taskId).bind("author", actor.subject()).bind("body", validBody)
+                .bind("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC)).bind("seq", stored.get(0).sequence())
+                .then()
+                .thenReturn(new Comment(id, taskId, actor.subject(), validBody, at));
+          });
+    }));
+  }
+
+  private Mono<Task> change(Actor actor, UUID id, Integer expectedVersion, String type,
+      java.util.function.UnaryOperator<Task> apply) {
+    return commands.run(lockForUpdate(id).flatMap(current -> {
+      Validation.expectVersion("task", id, expectedVersion, current.version());
+      Task next = apply.apply(current);
+      return events.append(actor, List.of(new NewEvent(id, AGGREGATE, next.version(), type, next.projectId(),
+              payload(next))))
+          .then(update(next))
+          .thenReturn(next);
+    }));
+  }
+
+  private Mono<Void> insert(Task task, long sequence) {
+    return bindTask(db.sql("INSERT INTO tasks (id, project_id, title, description, status, position, assignee, labels,"
+            + " due_date, version, created_seq) VALUES (:id, :projectId, :title, :description, :status, :position,"
+            + " :assignee, :labels, :dueDate, :version, :seq)"), task)
+        .bind("projectId", task.projectId())
+        .bind("seq", sequence)
+        .then()
+        .then(replaceLabels(task));
+  }
+
+  private Mono<Void> update(Task task) {
+    return bindTask(db.sql("UPDATE tasks SET title = :title, description = :description, status = :status,"
+            + " position = :position, assignee = :assignee, labels = :labels, due_date = :dueDate, version = :version"
+            + " WHERE id = :id"), task)
+        .then()
+        .then(replaceLabels(task));
+  }
+
+  private DatabaseClient.GenericExecuteSpec bindTask(DatabaseClient.GenericExecuteSpec spec, Task task) {
+    spec = spec.bind("id", task.id()).bind("title", task.title()).bind("status", task.status().name())
+        .bind("position", task.position()).bind("labels", json.writeValueAsString(task.labels()))
+        .bind("version", task.version());
+    spec = task.description() == null ? spec.bindNull("description", String.class)
+        : spec.bind("description", task.description());
+    spec = task.assignee() == null ? spec.bindNull("assignee", String.class) : spec.bind("assignee", task.assignee());
+    return task.dueDate() == null ? spec.bindNull("dueDate", LocalDate.class) : spec.bind("dueDate", task.dueDate());
+  }
+
+  private Mono<Void> replaceLabels(Task task) {
+    Mono<Void> clear = db.sql("DELETE FROM task_labels WHERE task_id = :id").bind("id", task.id()).then();
+    return clear.thenMany(Flux.fromIterable(task.labels()).concatMap(label ->
+            db.sql("INSERT INTO task_labels (task_id, label) VALUES (:id, :label)")
+                .bind("id", task.id()).bind("label", label).then()))
+        .then();
+  }
+
+  private Map<String, Object> payload(Task task) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("id", task.id().toString());
+    payload.put("projectId", task.projectId().toString());
+    payload.put("title", task.title());
+    payload.put("description", task.description());
+    payload.put("status", task.status().name());
+    payload.put("position", task.position());
+    payload.put("assignee", task.assignee());
+    payload.put("labels", task.labels());
+    payload.put("dueDate", task.dueDate() == null ? null : task.dueDate().toString());
+    payload.put("version", task.version());
+    return payload;
+  }
+
+  // ------------------------------------------------------------------------------- queries
+
+  public Mono<Task> lockForUpdate(UUID id) {
+    return db.sql("SELECT * FROM tasks WHERE id = :id FOR UPDATE").bind("id", id).map(this::task).one()
+        .switchIfEmpty(Mono.error(() -> new DomainException.NotFound("task", id)));
+  }
+
+  public Mono<Task> get(UUID id) {
+    return db.sql("SELECT * FROM tasks WHERE id = :id").bind("id", id).map(this::task).one()
+        .switchIfEmpty(Mono.error(() -> new DomainException.NotFound("task", id)));
+  }
+
+  /** Tasks of a project in creation order after the cursor, filtered. */
+  public Mono<Page<Task>> list(UUID projectId, TaskFilter filter, String cursor, int limit) {
+    long after = Page.decode(cursor);
+    int size = Page.size(limit);
+    StringBuilder sql = new StringBuilder("SELECT t.* FROM tasks t WHERE t.project_id = :project AND t.created_seq > :after");
+    if (filter.status() != null) {
+      sql.append(" AND t.status = :status");
+    }
+    if (filter.assignee() != null) {
+      sql.append(" AND t.assignee = :assignee");
+    }
+    if (filter.label() != null) {
+      sql.append(" AND EXISTS (SELECT 1 FROM task_labels l WHERE l.task_id = t.id AND l.label = :label)");
+    }
+    sql.append(" ORDER BY t.created_seq LIMIT :limit");
+    var spec = db.sql(sql.toString()).bind("project", projectId).bind("after", after).bind("limit", size + 1);
+    if (filter.status() != null) {
+      spec = spec.bind("status", filter.status().name());
+    }
+    if (filter.assignee() != null) {
+      spec = spec.bind("assignee", filter.assignee());
+    }
+    if (filter.label() != null) {
+      spec = spec.bind("label", filter.label());
+    }
+    return projects.get(projectId).then(spec
+        .map((row, meta) -> new Page.Row<>(task(row), row.get("created_seq", Long.class)))
+        .all().collectList()
+        .map(rows -> Page.of(rows, size)));
+  }
+
+  /** Tasks of several projects in one query (GraphQL batches project → tasks). */
+  public Flux<Task> byProjects(Collection<UUID> projectIds) {
+    if (projectIds.isEmpty()) {
+      return Flux.empty();
+    }
+    return db.sql("SELECT * FROM tasks WHERE project_id IN (:ids) ORDER BY created_seq")
+        .bind("ids", List.copyOf(projectIds)).map(this::task).all();
+  }
+
+  public Flux<Comment> comments(UUID taskId) {
+    return get(taskId).thenMany(commentsOf(List.of(taskId)));
+  }
+
+  /** Comments of several tasks in one query. */
+  public Flux<Comment> commentsOf(Collection<UUID> taskIds) {
+    if (taskIds.isEmpty()) {
+      return Flux.empty();
+    }
+    return db.sql("SELECT * FROM comments WHERE task_id IN (:ids) ORDER BY created_seq")
+        .bind("ids", List.copyOf(taskIds))
+        .map(row -> new Comment(row.get("id", UUID.class), row.get("task_id", UUID.class),
+            row.get("author", String.class), row.get("body", String.class),
+            row.get("created_at", OffsetDateTime.class).toInstant()))
+        .all();
+  }
+
+  private Task task(Readable row) {
+    return new Task(
+        row.get("id", UUID.class),
+        row.get("project_id", UUID.class),
+        row.get("title", String.class),
+        row.get("description", String.class),
+        TaskStatus.valueOf(row.get("status", String.class)),
+        row.get("position", Integer.class),
+        row.get("assignee", String.class),
+        json.readValue(row.get("labels", String.class), STRINGS),
+        row.get("due_date", LocalDate.class),
+        row.get("version", Integer.class));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}
