@@ -4,6 +4,7 @@ import dev.tenantry.runtime.store.EventStore;
 import dev.tenantry.runtime.store.StoredEvent;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -14,7 +15,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.util.concurrent.Queues;
 
 /**
  * Delivers committed events to this replica's subscribers, in sequence order and without
@@ -72,21 +72,31 @@ public class EventBus implements SmartLifecycle {
    */
   public Flux<StoredEvent> stream(long since, UUID projectId, int bufferSize) {
     return Flux.defer(() -> {
-      Sinks.Many<StoredEvent> buffer = Sinks.many().unicast()
-          .onBackpressureBuffer(Queues.<StoredEvent>get(bufferSize).get());
+      Sinks.Many<StoredEvent> buffer = Sinks.many().unicast().onBackpressureBuffer();
+      // live events not yet taken by the subscriber; past bufferSize the subscriber is too slow
+      AtomicInteger waiting = new AtomicInteger();
+      AtomicBoolean overflowed = new AtomicBoolean();
+      Sinks.One<Boolean> overflow = Sinks.one();
       // subscribe to live events before reading history, so nothing falls between the two
       Disposable live = published.asFlux()
           .filter(event -> projectId == null || projectId.equals(event.projectId()))
           .subscribe(event -> {
-            if (buffer.tryEmitNext(event).isFailure()) {
-              buffer.tryEmitError(new SlowConsumerException(bufferSize));
+            if (waiting.incrementAndGet() > bufferSize) {
+              overflowed.set(true);
+              overflow.tryEmitValue(Boolean.TRUE);
+            } else {
+              buffer.tryEmitNext(event);
             }
           });
       AtomicLong last = new AtomicLong(since);
       subscribers.incrementAndGet();
-      return Flux.concat(history(since, projectId), buffer.asFlux())
+      return Flux.concat(history(since, projectId), buffer.asFlux().doOnNext(event -> waiting.decrementAndGet()))
           .filter(event -> event.sequence() > last.get())
           .doOnNext(event -> last.set(event.sequence()))
+          // end a stuck subscriber at once, without waiting for it to drain what is queued
+          .takeUntilOther(overflow.asMono())
+          .concatWith(Flux.defer(() -> overflowed.get()
+              ? Flux.error(new SlowConsumerException(bufferSize)) : Flux.empty()))
           .doFinally(signal -> {
             live.dispose();
             subscribers.decrementAndGet();

@@ -98,8 +98,13 @@ public class TenantTokens {
 
   /** Signs a token for {@code tenant} with {@code key}: the form the control API issues. */
   public static String sign(ECKey key, String tenant, String subject, Collection<String> roles, Duration ttl) {
+    return sign(key, tenant, subject, roles, Instant.now(), ttl);
+  }
+
+  /** As {@link #sign(ECKey, String, String, Collection, Duration)}, issued at {@code now}. */
+  public static String sign(ECKey key, String tenant, String subject, Collection<String> roles, Instant now,
+      Duration ttl) {
     try {
-      Instant now = Instant.now();
       JWTClaimsSet claims = new JWTClaimsSet.Builder()
           .subject(subject)
           .issuer("tenantry")

@@ -25,8 +25,14 @@ public class StorageConfiguration {
     return StorageLocation.of(settings);
   }
 
-  @Bean(destroyMethod = "dispose")
-  ConnectionPool connectionFactory(StorageLocation location) {
+  /** The application's connections: pooled, and for H2 handed over off the event loops. */
+  @Bean
+  ConnectionFactory connectionFactory(StorageLocation location) {
+    ConnectionPool pool = pool(location);
+    return location.postgres() ? pool : new BlockingDriverConnectionFactory(pool);
+  }
+
+  private static ConnectionPool pool(StorageLocation location) {
     Flyway.configure()
         .dataSource(location.jdbcUrl(), location.user(), location.password())
         .locations("classpath:db/migration")

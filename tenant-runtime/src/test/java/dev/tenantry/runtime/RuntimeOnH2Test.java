@@ -1,0 +1,42 @@
+package dev.tenantry.runtime;
+
+import dev.tenantry.runtime.graphql.GraphQlApiContract;
+import dev.tenantry.runtime.grpc.GrpcApiContract;
+import dev.tenantry.runtime.rest.RestApiContract;
+import dev.tenantry.runtime.websocket.WebSocketApiContract;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Every API contract against one runtime on the embedded H2 store (one application context). */
+@SpringBootTest(classes = TenantRuntimeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class RuntimeOnH2Test {
+  @TempDir
+  static Path dir;
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    RuntimeTestSupport.register(registry, dir);
+  }
+
+  @Nested
+  class Rest extends RestApiContract {}
+
+  @Nested
+  class GraphQl extends GraphQlApiContract {}
+
+  @Nested
+  class Grpc extends GrpcApiContract {}
+
+  @Nested
+  class WebSocket extends WebSocketApiContract {}
+
+  @Nested
+  class AllApis extends SameDataThroughEveryApiContract {}
+
+  @Nested
+  class Concurrency extends ConcurrentCommandsContract {}
+}
