@@ -1,0 +1,58 @@
+package dev.tenantry.controlapi.audit;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Records every mutation: one structured JSON line on the {@code tenantry.audit} logger (who,
+ * what, on which tenant, when, the result) and a Kubernetes Event on the Tenant.
+ */
+@Component
+public class AuditLog {
+  private static final Logger AUDIT = LoggerFactory.getLogger("tenantry.audit");
+  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+
+  private final KubernetesClient client;
+  private final JsonMapper json;
+
+  public AuditLog(KubernetesClient client, JsonMapper json) {
+    this.client = client;
+    this.json = json;
+  }
+
+  public void record(String actor, String action, String tenant, String result, String detail) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+    entry.put("actor", actor);
+    entry.put("action", action);
+    entry.put("tenant", tenant);
+    entry.put("result", result);
+    entry.put("detail", detail);
+    AUDIT.info(json.writeValueAsString(entry));
+    if (!"succeeded".equals(result)) {
+      return;
+    }
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    try {
+      client.v1().events().inNamespace("default").resource(new EventBuilder()
+              .withNewMetadata().withGenerateName(tenant + ".").withNamespace("default").endMetadata()
+              .withNewInvolvedObject().withApiVersion("tenantry.dev/v1alpha1").withKind("Tenant").withName(tenant)
+              .endInvolvedObject()
+              .withType("Normal").withReason(action).withMessage(detail + " (by " + actor + ")")
+              .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+              .withNewSource().withComponent("tenantry-control-api").endSource()
+              .build())
+          .create();
+    } catch (RuntimeException e) {
+      LOG.warn("could not record the audit event {} on tenant {}: {}", action, tenant, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.tenantry.controlapi.security;
+
+import dev.tenantry.controlapi.ControlApiSettings;
+import dev.tenantry.controlapi.keys.PlatformKeys;
+import java.nio.charset.StandardCharsets;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoders;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
+import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Admins reach the control API with JWTs: from an external OIDC issuer when configured,
+ * otherwise signed by the platform key. {@code platform-admin} may do everything,
+ * {@code platform-viewer} reads and subscribes. The JWKS, the console's static files and the
+ * management endpoints are public.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+@EnableReactiveMethodSecurity
+public class SecurityConfiguration {
+  public static final String ADMIN = "platform-admin";
+  public static final String VIEWER = "platform-viewer";
+
+  @Bean
+  ReactiveJwtDecoder reactiveJwtDecoder(ControlApiSettings settings, PlatformKeys keys) {
+    if (!settings.embeddedIssuer()) {
+      return ReactiveJwtDecoders.fromIssuerLocation(settings.oidcIssuer());
+    }
+    var publicKey = keys.signingKey().toPublicJWK();
+    NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSource(jwt -> Flux.just(publicKey))
+        .jwsAlgorithm(SignatureAlgorithm.ES256).build();
+    decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(PlatformKeys.ISSUER)));
+    return decoder;
+  }
+
+  @Bean
+  SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder) {
+    ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
+    bearer.setAllowUriQueryParameter(true);
+    JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
+    roles.setAuthoritiesClaimName("roles");
+    roles.setAuthorityPrefix("");
+    JwtAuthenticationConverter authentication = new JwtAuthenticationConverter();
+    authentication.setJwtGrantedAuthoritiesConverter(roles);
+    return http
+        .csrf(ServerHttpSecurity.CsrfSpec::disable)
+        .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+        .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+        .logout(ServerHttpSecurity.LogoutSpec::disable)
+        .authorizeExchange(exchanges -> exchanges
+            .pathMatchers("/", "/index.html", "/console.js", "/console.css", "/favicon.ico",
+                "/.well-known/jwks.json", "/api/v1/openapi.json", "/actuator/**").permitAll()
+            .pathMatchers(HttpMethod.GET, "/api/**").hasAnyAuthority(ADMIN, VIEWER)
+            .pathMatchers("/api/**").hasAuthority(ADMIN)
+            .anyExchange().hasAnyAuthority(ADMIN, VIEWER))
+        .oauth2ResourceServer(server -> server
+            .bearerTokenConverter(bearer)
+            .jwt(jwt -> jwt.jwtDecoder(decoder)
+                .jwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(authentication)))
+            .authenticationEntryPoint((exchange, e) -> problem(exchange, HttpStatus.UNAUTHORIZED, "Unauthorized",
+                e.getMessage()))
+            .accessDeniedHandler((exchange, e) -> problem(exchange, HttpStatus.FORBIDDEN, "Forbidden",
+                "this needs the " + ADMIN + " role")))
+        .build();
+  }
+
+  static Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String title, String detail) {
+    var response = exchange.getResponse();
+    response.setStatusCode(status);
+    response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+    String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status.value()
+        + ",\"detail\":\"" + String.valueOf(detail).replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+    return response.writeWith(Mono.just(response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8))));
+  }
+}

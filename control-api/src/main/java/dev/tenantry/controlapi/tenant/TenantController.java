@@ -1,0 +1,114 @@
+package dev.tenantry.controlapi.tenant;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** {@code /api/v1/tenants}: the REST form of the tenant API, for onboarding scripts. */
+@RestController
+@RequestMapping("/api/v1")
+public class TenantController {
+  private final TenantService tenants;
+
+  public TenantController(TenantService tenants) {
+    this.tenants = tenants;
+  }
+
+  @GetMapping("/tenants")
+  TenantService.TenantPage list(@RequestParam(required = false) String phase,
+      @RequestParam(required = false) String plan, @RequestParam(required = false) String search,
+      @RequestParam(defaultValue = "0") int limit, @RequestParam(required = false) String cursor) {
+    return tenants.list(phase, plan, search, limit, cursor);
+  }
+
+  @PostMapping("/tenants")
+  Mono<ResponseEntity<TenantView>> create(@RequestBody TenantRequests.CreateTenant body, Authentication caller,
+      @RequestHeader(value = "traceparent", required = false) String traceparent) {
+    return tenants.create(caller.getName(), body, traceparent)
+        .map(view -> ResponseEntity.created(URI.create("/api/v1/tenants/" + view.name())).body(view));
+  }
+
+  @GetMapping("/tenants/{name}")
+  TenantView get(@PathVariable String name) {
+    return tenants.get(name);
+  }
+
+  @GetMapping("/tenants/{name}/events")
+  List<TenantService.EventView> events(@PathVariable String name) {
+    tenants.get(name);
+    return tenants.events(name);
+  }
+
+  @PatchMapping("/tenants/{name}")
+  Mono<TenantView> update(@PathVariable String name, @RequestBody TenantRequests.UpdateTenant body,
+      Authentication caller) {
+    return tenants.update(caller.getName(), name, body);
+  }
+
+  @PostMapping("/tenants/{name}/suspend")
+  Mono<TenantView> suspend(@PathVariable String name, Authentication caller) {
+    return tenants.suspend(caller.getName(), name);
+  }
+
+  @PostMapping("/tenants/{name}/resume")
+  Mono<TenantView> resume(@PathVariable String name, Authentication caller) {
+    return tenants.resume(caller.getName(), name);
+  }
+
+  @DeleteMapping("/tenants/{name}")
+  Mono<ResponseEntity<TenantView>> delete(@PathVariable String name, Authentication caller) {
+    return tenants.delete(caller.getName(), name).map(view -> ResponseEntity.accepted().body(view));
+  }
+
+  @PostMapping("/tenants/{name}/tokens")
+  ResponseEntity<Map<String, String>> issueToken(@PathVariable String name, @RequestBody TenantRequests.IssueToken body,
+      Authentication caller) {
+    String token = tenants.issueTenantToken(caller.getName(), name, body.subject(), body.roles(), body.ttl());
+    return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("token", token));
+  }
+
+  @GetMapping("/plans")
+  List<TenantService.PlanView> plans() {
+    return tenants.plans();
+  }
+
+  @ExceptionHandler(TenantException.NotFound.class)
+  ProblemDetail notFound(TenantException e) {
+    return problem(HttpStatus.NOT_FOUND, "Not Found", e.getMessage(), null);
+  }
+
+  @ExceptionHandler(TenantException.Invalid.class)
+  ProblemDetail invalid(TenantException.Invalid e) {
+    return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.field());
+  }
+
+  @ExceptionHandler(TenantException.Conflict.class)
+  ProblemDetail conflict(TenantException.Conflict e) {
+    return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), e.field());
+  }
+
+  static ProblemDetail problem(HttpStatus status, String title, String detail, String field) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+    problem.setTitle(title);
+    if (field != null) {
+      problem.setProperty("field", field);
+    }
+    return problem;
+  }
+}

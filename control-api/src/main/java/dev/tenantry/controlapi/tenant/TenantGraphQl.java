@@ -1,0 +1,125 @@
+package dev.tenantry.controlapi.tenant;
+
+import dev.tenantry.controlapi.provisioning.ProvisioningFeed;
+import graphql.GraphQLError;
+import graphql.GraphqlErrorBuilder;
+import graphql.schema.DataFetchingEnvironment;
+import java.util.List;
+import java.util.Map;
+import org.springframework.graphql.data.method.annotation.Argument;
+import org.springframework.graphql.data.method.annotation.MutationMapping;
+import org.springframework.graphql.data.method.annotation.QueryMapping;
+import org.springframework.graphql.data.method.annotation.SchemaMapping;
+import org.springframework.graphql.data.method.annotation.SubscriptionMapping;
+import org.springframework.graphql.execution.DataFetcherExceptionResolverAdapter;
+import org.springframework.graphql.execution.ErrorType;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The admin console's API: tenants, plans, provisioning updates, and the tenant mutations. */
+@Controller
+public class TenantGraphQl {
+  private static final String ADMIN = "hasAuthority('platform-admin')";
+
+  private final TenantService tenants;
+  private final ProvisioningFeed feed;
+
+  public TenantGraphQl(TenantService tenants, ProvisioningFeed feed) {
+    this.tenants = tenants;
+    this.feed = feed;
+  }
+
+  public record TenantFilter(String phase, String plan, String search) {}
+
+  public record IssuedToken(String token, String tenant, String subject, List<String> roles) {}
+
+  @QueryMapping
+  TenantService.TenantPage tenants(@Argument TenantFilter filter, @Argument Integer first, @Argument String after) {
+    TenantFilter f = filter == null ? new TenantFilter(null, null, null) : filter;
+    return tenants.list(f.phase(), f.plan(), f.search(), first == null ? 0 : first, after);
+  }
+
+  @QueryMapping
+  TenantView tenant(@Argument String name) {
+    return tenants.find(name).orElse(null);
+  }
+
+  @QueryMapping
+  List<TenantService.PlanView> plans() {
+    return tenants.plans();
+  }
+
+  @SchemaMapping(typeName = "Tenant", field = "events")
+  List<TenantService.EventView> events(TenantView tenant) {
+    return tenants.events(tenant.name());
+  }
+
+  @MutationMapping
+  @PreAuthorize(ADMIN)
+  Mono<TenantView> createTenant(@Argument TenantRequests.CreateTenant input, Authentication caller) {
+    return tenants.create(caller.getName(), input, null);
+  }
+
+  @MutationMapping
+  @PreAuthorize(ADMIN)
+  Mono<TenantView> updateTenant(@Argument String name, @Argument TenantRequests.UpdateTenant input,
+      Authentication caller) {
+    return tenants.update(caller.getName(), name, input);
+  }
+
+  @MutationMapping
+  @PreAuthorize(ADMIN)
+  Mono<TenantView> suspendTenant(@Argument String name, Authentication caller) {
+    return tenants.suspend(caller.getName(), name);
+  }
+
+  @MutationMapping
+  @PreAuthorize(ADMIN)
+  Mono<TenantView> resumeTenant(@Argument String name, Authentication caller) {
+    return tenants.resume(caller.getName(), name);
+  }
+
+  @MutationMapping
+  @PreAuthorize(ADMIN)
+  Mono<TenantView> deleteTenant(@Argument String name, Authentication caller) {
+    return tenants.delete(caller.getName(), name);
+  }
+
+  @MutationMapping
+  @PreAuthorize(ADMIN)
+  Mono<IssuedToken> issueTenantToken(@Argument String tenant, @Argument String subject, @Argument List<String> roles,
+      @Argument String ttl, Authentication caller) {
+    return Mono.fromCallable(() -> new IssuedToken(
+        tenants.issueTenantToken(caller.getName(), tenant, subject, roles, ttl), tenant, subject, roles));
+  }
+
+  @SubscriptionMapping
+  Flux<Map<String, Object>> tenantEvents(@Argument String name) {
+    if (!feed.exists(name)) {
+      return Flux.error(new TenantException.NotFound(name));
+    }
+    return Flux.concat(Flux.fromIterable(feed.snapshot(name)), feed.changes(name))
+        .takeUntil(message -> "deleted".equals(message.get("type")));
+  }
+
+  /** Tenant errors as GraphQL errors, with the offending field in {@code extensions.field}. */
+  @org.springframework.stereotype.Component
+  static class Errors extends DataFetcherExceptionResolverAdapter {
+    @Override
+    protected GraphQLError resolveToSingleError(Throwable ex, DataFetchingEnvironment env) {
+      if (!(ex instanceof TenantException e)) {
+        return null;
+      }
+      ErrorType type = e instanceof TenantException.NotFound ? ErrorType.NOT_FOUND : ErrorType.BAD_REQUEST;
+      var builder = GraphqlErrorBuilder.newError(env).errorType(type).message(e.getMessage());
+      String field = e instanceof TenantException.Invalid invalid ? invalid.field()
+          : e instanceof TenantException.Conflict conflict ? conflict.field() : null;
+      String code = e instanceof TenantException.NotFound ? "NOT_FOUND"
+          : e instanceof TenantException.Invalid ? "INVALID_ARGUMENT" : "CONFLICT";
+      return builder.extensions(field == null ? Map.of("code", code) : Map.of("code", code, "field", field)).build();
+    }
+  }
+}

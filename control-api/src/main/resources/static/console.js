@@ -1,0 +1,214 @@
+// The Tenantry admin console: GraphQL for reads and writes, /ws/provisioning for live progress.
+(() => {
+  const state = { token: sessionStorage.getItem("tenantry-token"), tenants: new Map(), selected: null, socket: null };
+  const $ = (id) => document.getElementById(id);
+
+  async function graphql(query, variables = {}) {
+    const response = await fetch("/graphql", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: "Bearer " + state.token },
+      body: JSON.stringify({ query, variables }),
+    });
+    if (response.status === 401 || response.status === 403) {
+      throw Object.assign(new Error(response.status === 401 ? "The token was refused." : "This token may not do that."), { status: response.status });
+    }
+    const body = await response.json();
+    if (body.errors && body.errors.length) {
+      const error = new Error(body.errors[0].message);
+      error.extensions = body.errors[0].extensions || {};
+      throw error;
+    }
+    return body.data;
+  }
+
+  const TENANT_FIELDS = `name displayName plan phase namespace suspended ingressHost deleting resourceVersion
+    conditions { type status reason message } provisioning { currentStep completedSteps totalSteps }
+    endpoints { rest graphql grpc websocket }`;
+
+  function showSignedIn(signedIn) {
+    $("sign-in").hidden = signedIn;
+    $("app").hidden = !signedIn;
+    $("sign-out").hidden = !signedIn;
+  }
+
+  async function signIn(token) {
+    state.token = token.trim();
+    const data = await graphql(`{ plans { name description } tenants(first: 500) { items { ${TENANT_FIELDS} } } }`);
+    sessionStorage.setItem("tenantry-token", state.token);
+    showSignedIn(true);
+    const payload = JSON.parse(atob(state.token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+    $("who").textContent = (payload.sub || "admin") + " · " + (payload.roles || []).join(", ");
+    fillPlans(data.plans);
+    state.tenants = new Map(data.tenants.items.map((t) => [t.name, t]));
+    render();
+    connect();
+  }
+
+  function fillPlans(plans) {
+    const create = document.querySelector("#create-form select[name=plan]");
+    const filter = $("plan-filter");
+    create.innerHTML = plans.map((p) => `<option value="${p.name}">${p.name}</option>`).join("");
+    filter.innerHTML = `<option value="">All plans</option>` + plans.map((p) => `<option>${p.name}</option>`).join("");
+  }
+
+  function progressOf(t) {
+    const p = t.provisioning || { completedSteps: 0, totalSteps: 5 };
+    return Math.round((100 * p.completedSteps) / (p.totalSteps || 5));
+  }
+
+  function render() {
+    const search = $("search").value.toLowerCase();
+    const phase = $("phase-filter").value;
+    const plan = $("plan-filter").value;
+    const rows = [...state.tenants.values()]
+      .filter((t) => (!search || t.name.includes(search) || (t.displayName || "").toLowerCase().includes(search))
+        && (!phase || t.phase === phase) && (!plan || t.plan === plan))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    $("tenants").querySelector("tbody").innerHTML = rows.map((t) => `
+      <tr data-name="${t.name}" class="${t.name === state.selected ? "selected" : ""}">
+        <td><strong>${t.name}</strong><br><span class="muted">${t.displayName || ""}</span></td>
+        <td>${t.plan}</td>
+        <td><span class="badge ${t.phase}" data-testid="phase">${t.phase}</span></td>
+        <td><div class="progress"><div class="bar ${progressOf(t) === 100 ? "done" : ""}" data-testid="progress"
+             style="width:${progressOf(t)}%"></div></div></td>
+      </tr>`).join("");
+    $("empty").hidden = rows.length > 0;
+    renderDetail();
+  }
+
+  function renderDetail() {
+    const t = state.tenants.get(state.selected);
+    $("detail").hidden = !t;
+    if (!t) return;
+    $("detail-title").textContent = `${t.name} — ${t.phase}`;
+    $("detail-bar").style.width = progressOf(t) + "%";
+    $("detail-bar").className = "bar" + (progressOf(t) === 100 ? " done" : "");
+    $("detail-step").textContent = t.provisioning ? `${t.provisioning.completedSteps} of ${t.provisioning.totalSteps} steps · ${t.provisioning.currentStep || ""}` : "";
+    $("conditions").innerHTML = (t.conditions || []).map((c) =>
+      `<li><strong>${c.type}</strong>: ${c.status}${c.reason ? " (" + c.reason + ")" : ""} <span class="muted">${c.message || ""}</span></li>`).join("");
+    const e = t.endpoints || {};
+    $("endpoints").innerHTML = ["rest", "graphql", "grpc", "websocket"].filter((k) => e[k])
+      .map((k) => `<li>${k}: <code>${e[k]}</code></li>`).join("") || "<li class='muted'>none yet</li>";
+    $("suspend").hidden = t.suspended;
+    $("resume").hidden = !t.suspended;
+  }
+
+  async function loadEvents(name) {
+    const data = await graphql(`query($n: String!) { tenant(name: $n) { events { type reason message time } } }`, { n: name });
+    $("events").innerHTML = ((data.tenant && data.tenant.events) || [])
+      .map((ev) => `<li>${ev.time || ""} <strong>${ev.reason}</strong> ${ev.message || ""}</li>`).join("") || "<li class='muted'>none</li>";
+  }
+
+  function connect() {
+    if (state.socket) state.socket.close();
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const socket = new WebSocket(`${scheme}://${location.host}/ws/provisioning?access_token=${encodeURIComponent(state.token)}`);
+    state.socket = socket;
+    socket.onopen = () => $("live").classList.add("on");
+    socket.onclose = () => {
+      $("live").classList.remove("on");
+      if (state.socket === socket && state.token) setTimeout(connect, 2000);
+    };
+    socket.onmessage = (message) => {
+      const update = JSON.parse(message.data);
+      if (update.type === "heartbeat") return;
+      if (update.type === "deleted") {
+        state.tenants.delete(update.tenant);
+      } else {
+        const current = state.tenants.get(update.tenant) || { name: update.tenant, plan: "", endpoints: null };
+        state.tenants.set(update.tenant, Object.assign({}, current, {
+          phase: update.phase, conditions: update.conditions, resourceVersion: update.resourceVersion,
+          provisioning: { currentStep: update.currentStep, completedSteps: update.completedSteps, totalSteps: update.totalSteps },
+        }));
+      }
+      render();
+    };
+  }
+
+  async function refreshTenant(name) {
+    const data = await graphql(`query($n: String!) { tenant(name: $n) { ${TENANT_FIELDS} } }`, { n: name });
+    if (data.tenant) state.tenants.set(name, data.tenant);
+    render();
+  }
+
+  $("sign-in-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("sign-in-error").textContent = "";
+    try {
+      await signIn($("token").value);
+    } catch (error) {
+      $("sign-in-error").textContent = error.message;
+    }
+  });
+
+  $("sign-out").addEventListener("click", () => {
+    sessionStorage.removeItem("tenantry-token");
+    state.token = null;
+    if (state.socket) state.socket.close();
+    showSignedIn(false);
+  });
+
+  ["search", "phase-filter", "plan-filter"].forEach((id) => $(id).addEventListener("input", render));
+
+  $("tenants").addEventListener("click", (event) => {
+    const row = event.target.closest("tr[data-name]");
+    if (!row) return;
+    state.selected = row.dataset.name;
+    render();
+    refreshTenant(state.selected);
+    loadEvents(state.selected);
+  });
+
+  $("create-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    form.querySelectorAll(".field-error").forEach((el) => (el.textContent = ""));
+    $("create-error").textContent = "";
+    const input = { name: form.name.value.trim(), plan: form.plan.value };
+    if (form.displayName.value.trim()) input.displayName = form.displayName.value.trim();
+    if (form.owner.value.trim()) input.owners = [{ kind: "User", name: form.owner.value.trim() }];
+    if (form.ingressHost.value.trim()) input.ingressHost = form.ingressHost.value.trim();
+    if (form.storageType.value) input.storageType = form.storageType.value;
+    try {
+      const data = await graphql(`mutation($i: CreateTenantInput!) { createTenant(input: $i) { ${TENANT_FIELDS} } }`, { i: input });
+      state.tenants.set(data.createTenant.name, data.createTenant);
+      state.selected = data.createTenant.name;
+      form.reset();
+      render();
+    } catch (error) {
+      const field = error.extensions && error.extensions.field;
+      const slot = field && form.querySelector(`.field-error[data-field="${field}"]`);
+      if (slot) slot.textContent = error.message; else $("create-error").textContent = error.message;
+    }
+  });
+
+  async function act(mutation, confirmText) {
+    const name = state.selected;
+    if (!name || (confirmText && !confirm(confirmText.replace("%s", name)))) return;
+    try {
+      await graphql(`mutation($n: String!) { ${mutation}(name: $n) { name } }`, { n: name });
+      await refreshTenant(name);
+    } catch (error) {
+      alert(error.message);
+    }
+  }
+  $("suspend").addEventListener("click", () => act("suspendTenant", "Suspend %s? Its runtime scales to zero; data is kept."));
+  $("resume").addEventListener("click", () => act("resumeTenant"));
+  $("delete").addEventListener("click", () => act("deleteTenant", "Delete %s? Its namespace goes; its data follows its deletion policy."));
+
+  $("token-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    try {
+      const data = await graphql(`mutation($t: String!, $s: String!, $r: [String!]!, $ttl: String) {
+        issueTenantToken(tenant: $t, subject: $s, roles: $r, ttl: $ttl) { token } }`,
+        { t: state.selected, s: form.subject.value, r: [form.role.value], ttl: form.ttl.value });
+      $("issued").hidden = false;
+      $("issued").value = data.issueTenantToken.token;
+    } catch (error) {
+      alert(error.message);
+    }
+  });
+
+  if (state.token) signIn(state.token).catch(() => showSignedIn(false)); else showSignedIn(false);
+})();

@@ -1,0 +1,262 @@
+package dev.tenantry.controlapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.tenantry.controlapi.ControlApiTestSupport.Recorder;
+import dev.tenantry.controlapi.keys.PlatformKeys;
+import dev.tenantry.crds.TenantryApi;
+import dev.tenantry.crds.tenant.Phase;
+import dev.tenantry.crds.tenant.Provisioning;
+import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.crds.tenant.TenantStatus;
+import dev.tenantry.testkit.KubeApiServer;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.graphql.test.tester.HttpGraphQlTester;
+import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** The control API on a real kube-apiserver: REST, GraphQL, the provisioning WebSocket, tokens, auth. */
+@SpringBootTest(classes = ControlApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"management.server.port=0", "tenantry.heartbeat=1s"})
+@Import(ControlApiTestSupport.UseApiServer.class)
+@DirtiesContext
+class ControlApiTest {
+  static final KubeApiServer SERVER = ControlApiTestSupport.startApiServer();
+
+  static {
+    ControlApiTestSupport.use(SERVER);
+  }
+
+  @AfterAll
+  static void stopApiServer() {
+    SERVER.close();
+  }
+
+  @LocalServerPort
+  int port;
+
+  @Autowired
+  KubernetesClient client;
+
+  @Autowired
+  PlatformKeys keys;
+
+  WebTestClient http;
+  String admin;
+  String viewer;
+
+  @BeforeEach
+  void clients() {
+    http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+    var secret = client.secrets().inNamespace("tenantry-system").withName("tenantry-admin-token").get();
+    admin = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+    viewer = keys.platformToken("watcher", List.of("platform-viewer"), Duration.ofMinutes(10));
+  }
+
+  WebTestClient.ResponseSpec create(String token, Map<String, Object> body) {
+    return http.post().uri("/api/v1/tenants").headers(h -> h.setBearerAuth(token))
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+  }
+
+  HttpGraphQlTester graphql(String token) {
+    return HttpGraphQlTester.create(WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port + "/graphql")
+        .defaultHeaders(h -> h.setBearerAuth(token)).build());
+  }
+
+  void awaitCached(String name) {
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> http.get().uri("/api/v1/tenants/" + name)
+        .headers(h -> h.setBearerAuth(viewer)).exchange().returnResult(String.class).getStatus().is2xxSuccessful());
+  }
+
+  @Test
+  void restCreatesReadsChangesAndDeletesTenants() {
+    create(admin, Map.of("name", "acme", "plan", "free", "displayName", "ACME",
+        "owners", List.of(Map.of("kind", "User", "name", "alice@acme.example")), "ingressHost", "acme.example.com"))
+        .expectStatus().isCreated()
+        .expectHeader().valueEquals("Location", "/api/v1/tenants/acme")
+        .expectBody().jsonPath("$.name").isEqualTo("acme").jsonPath("$.phase").isEqualTo("Pending");
+    Tenant stored = client.resources(Tenant.class).withName("acme").get();
+    assertThat(stored.getSpec().getOwners()).hasSize(1);
+    assertThat(stored.getMetadata().getAnnotations().get(TenantryApi.TRACEPARENT_ANNOTATION))
+        .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+    awaitCached("acme");
+
+    http.get().uri("/api/v1/tenants?plan=free&search=ac").headers(h -> h.setBearerAuth(viewer)).exchange()
+        .expectStatus().isOk().expectBody().jsonPath("$.items[0].name").isEqualTo("acme");
+    http.patch().uri("/api/v1/tenants/acme").headers(h -> h.setBearerAuth(admin))
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("displayName", "ACME Corp", "plan", "pro"))
+        .exchange().expectStatus().isOk().expectBody().jsonPath("$.plan").isEqualTo("pro");
+    http.post().uri("/api/v1/tenants/acme/suspend").headers(h -> h.setBearerAuth(admin)).exchange()
+        .expectStatus().isOk().expectBody().jsonPath("$.suspended").isEqualTo(true);
+    assertThat(client.resources(Tenant.class).withName("acme").get().getSpec().isSuspendedRequested()).isTrue();
+    http.post().uri("/api/v1/tenants/acme/resume").headers(h -> h.setBearerAuth(admin)).exchange()
+        .expectStatus().isOk().expectBody().jsonPath("$.suspended").isEqualTo(false);
+    http.get().uri("/api/v1/tenants/acme/events").headers(h -> h.setBearerAuth(viewer)).exchange()
+        .expectStatus().isOk();
+    http.delete().uri("/api/v1/tenants/acme").headers(h -> h.setBearerAuth(admin)).exchange()
+        .expectStatus().isAccepted();
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> client.resources(Tenant.class).withName("acme").get() == null);
+    http.get().uri("/api/v1/tenants/acme").headers(h -> h.setBearerAuth(viewer)).exchange()
+        .expectStatus().isNotFound().expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+  }
+
+  @Test
+  void invalidRequestsNameTheFieldAndCreateNothing() {
+    create(admin, Map.of("name", "taken", "plan", "free", "ingressHost", "taken.example.com")).expectStatus().isCreated();
+    awaitCached("taken");
+    record Bad(Map<String, Object> body, int status, String field) {}
+    for (Bad bad : List.of(
+        new Bad(Map.of("name", "Not_A_Label", "plan", "free"), 400, "name"),
+        new Bad(Map.of("name", "x".repeat(41), "plan", "free"), 400, "name"),
+        new Bad(Map.of("name", "noplan", "plan", "platinum"), 400, "plan"),
+        new Bad(Map.of("name", "samehost", "plan", "free", "ingressHost", "taken.example.com"), 400, "ingressHost"),
+        new Bad(Map.of("name", "badhost", "plan", "free", "ingressHost", "not a host"), 400, "ingressHost"),
+        new Bad(Map.of("name", "badowner", "plan", "free", "owners", List.of(Map.of("kind", "Robot", "name", "r"))),
+            400, "owners"),
+        new Bad(Map.of("name", "badstore", "plan", "free", "storageType", "Mongo"), 400, "storageType"),
+        new Bad(Map.of("name", "taken", "plan", "free"), 409, "name"))) {
+      create(admin, bad.body()).expectStatus().isEqualTo(bad.status())
+          .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+          .expectBody().jsonPath("$.field").isEqualTo(bad.field());
+    }
+    assertThat(client.resources(Tenant.class).list().getItems()).extracting(t -> t.getMetadata().getName())
+        .containsExactly("taken");
+    http.post().uri("/api/v1/tenants").headers(h -> h.setBearerAuth(admin)).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{\"name\": ").exchange().expectStatus().isBadRequest();
+  }
+
+  @Test
+  void onlyValidPlatformTokensGetIn() {
+    http.get().uri("/api/v1/tenants").exchange().expectStatus().isUnauthorized()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    http.get().uri("/api/v1/tenants").headers(h -> h.setBearerAuth("not-a-token")).exchange()
+        .expectStatus().isUnauthorized();
+    String expired = keys.platformToken("admin", List.of("platform-admin"), Duration.ofSeconds(-60));
+    http.get().uri("/api/v1/tenants").headers(h -> h.setBearerAuth(expired)).exchange().expectStatus().isUnauthorized();
+    String forged = ControlApiTestSupport.forgedToken();
+    http.get().uri("/api/v1/tenants").headers(h -> h.setBearerAuth(forged)).exchange().expectStatus().isUnauthorized();
+    http.get().uri("/api/v1/tenants").headers(h -> h.setBearerAuth(viewer)).exchange().expectStatus().isOk();
+    create(viewer, Map.of("name", "viewer-made", "plan", "free")).expectStatus().isForbidden();
+    String tenantToken = keys.tenantToken("acme", "bob", List.of("tenant-admin"), Duration.ofMinutes(5));
+    http.get().uri("/api/v1/tenants").headers(h -> h.setBearerAuth(tenantToken)).exchange().expectStatus().isForbidden();
+    http.get().uri("/.well-known/jwks.json").exchange().expectStatus().isOk()
+        .expectBody().jsonPath("$.keys[0].kty").isEqualTo("EC").jsonPath("$.keys[0].d").doesNotExist();
+    assertThat(client.resources(Tenant.class).withName("viewer-made").get()).isNull();
+  }
+
+  @Test
+  void graphqlManagesTenantsAndIssuesTokensTheRuntimeAccepts() throws Exception {
+    graphql(admin).document("mutation { createTenant(input: {name: \"gql\", plan: \"pro\", owners: [{kind: \"Group\","
+            + " name: \"gql-admins\"}]}) { name plan phase provisioning { totalSteps } } }")
+        .execute().path("createTenant.name").entity(String.class).isEqualTo("gql")
+        .path("createTenant.provisioning.totalSteps").entity(Integer.class).isEqualTo(5);
+    graphql(admin).document("mutation { createTenant(input: {name: \"Bad Name\", plan: \"pro\"}) { name } }")
+        .execute().errors().satisfy(errors -> assertThat(errors.get(0).getExtensions()).containsEntry("field", "name"));
+    graphql(viewer).document("mutation { suspendTenant(name: \"gql\") { name } }")
+        .execute().errors().satisfy(errors -> assertThat(errors.get(0).getErrorType().toString()).isEqualTo("FORBIDDEN"));
+    awaitCached("gql");
+    graphql(viewer).document("{ tenants(filter: {plan: \"pro\"}) { items { name } totalCount } plans { name } }")
+        .execute().path("tenants.items[*].name").entityList(String.class).contains("gql")
+        .path("plans[*].name").entityList(String.class).containsExactly("enterprise", "free", "pro");
+
+    String token = graphql(admin).document("mutation { issueTenantToken(tenant: \"gql\", subject: \"ci\","
+            + " roles: [\"member\"], ttl: \"2h\") { token } }")
+        .execute().path("issueTenantToken.token").entity(String.class).get();
+    // verified as a tenant runtime does: against the published JWKS
+    String jwks = http.get().uri("/.well-known/jwks.json").exchange().expectBody(String.class).returnResult()
+        .getResponseBody();
+    DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256,
+        new ImmutableJWKSet<>(JWKSet.parse(jwks))));
+    JWTClaimsSet claims = processor.process(token, null);
+    assertThat(claims.getStringClaim("tenant")).isEqualTo("gql");
+    assertThat(claims.getStringListClaim("roles")).containsExactly("member");
+    assertThat(claims.getSubject()).isEqualTo("ci");
+    // and the operator's copy of the JWKS is the same document
+    var published = client.secrets().inNamespace("tenantry-system").withName("tenantry-jwks").get();
+    assertThat(JWKSet.parse(new String(Base64.getDecoder().decode(published.getData().get("jwks.json")),
+        StandardCharsets.UTF_8)).getKeys()).isEqualTo(JWKSet.parse(jwks).getKeys());
+
+    graphql(admin).document("mutation { issueTenantToken(tenant: \"gql\", subject: \"ci\", roles: [\"root\"]) { token } }")
+        .execute().errors().satisfy(errors -> assertThat(errors.get(0).getExtensions()).containsEntry("field", "roles"));
+  }
+
+  @Test
+  void theProvisioningSocketDeliversEveryStatusChangeInOrderAndResumes() throws Exception {
+    create(admin, Map.of("name", "watched", "plan", "free")).expectStatus().isCreated();
+    awaitCached("watched");
+    String base = "ws://127.0.0.1:" + port + "/ws/provisioning?access_token=" + admin;
+    Recorder recorder = Recorder.connect(base + "&tenant=watched");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> recorder.messages.size() == 1);
+    assertThat(recorder.messages.get(0).path("completedSteps").asInt()).isZero();
+
+    String[] steps = {"PlanResolved", "NamespaceReady", "CredentialsReady", "DatabaseReady", "RuntimeReady"};
+    for (int done = 1; done <= steps.length; done++) {
+      patchStatus("watched", done, steps);
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> recorder.messages.size() == 6);
+    assertThat(recorder.messages.subList(1, 6)).extracting(m -> m.path("completedSteps").asInt())
+        .containsExactly(1, 2, 3, 4, 5);
+    assertThat(recorder.messages.get(5).path("phase").asString()).isEqualTo("Ready");
+    assertThat(recorder.messages.get(5).path("tenant").asString()).isEqualTo("watched");
+    assertThat(recorder.messages.get(5).path("conditions").size()).isEqualTo(5);
+    String lastVersion = recorder.messages.get(5).path("resourceVersion").asString();
+
+    // a client reconnecting with the last resourceVersion gets only what is new
+    Recorder resumed = Recorder.connect(base + "&tenant=watched&resourceVersion=" + lastVersion);
+    patchStatus("watched", 4, steps);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !resumed.messages.isEmpty());
+    assertThat(resumed.messages).singleElement()
+        .satisfies(m -> assertThat(m.path("completedSteps").asInt()).isEqualTo(4));
+
+    Recorder everything = Recorder.connect(base);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !everything.messages.isEmpty());
+    assertThat(everything.messages).extracting(m -> m.path("tenant").asString()).contains("watched");
+
+    client.resources(Tenant.class).withName("watched").delete();
+    assertThat(recorder.closed.get(10, TimeUnit.SECONDS)).isEqualTo("4410 tenant deleted");
+    assertThat(recorder.messages.get(recorder.messages.size() - 1).path("type").asString()).isEqualTo("deleted");
+
+    Recorder unknown = Recorder.connect(base + "&tenant=nobody");
+    assertThat(unknown.closed.get(10, TimeUnit.SECONDS)).isEqualTo("4404 tenant not found");
+  }
+
+  void patchStatus(String name, int completed, String[] steps) {
+    Tenant tenant = client.resources(Tenant.class).withName(name).get();
+    TenantStatus status = new TenantStatus();
+    status.setPhase(completed == steps.length ? Phase.Ready : Phase.Provisioning);
+    status.setProvisioning(new Provisioning(completed == steps.length ? "Done" : steps[completed], completed,
+        steps.length));
+    for (int i = 0; i < completed; i++) {
+      status.getConditions().add(new ConditionBuilder().withType(steps[i]).withStatus("True").withReason("Done")
+          .withMessage("step " + (i + 1)).withLastTransitionTime("2026-11-26T00:00:00Z").build());
+    }
+    tenant.setStatus(status);
+    client.resource(tenant).patchStatus();
+  }
+
+}

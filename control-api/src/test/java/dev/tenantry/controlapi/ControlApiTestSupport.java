@@ -1,0 +1,105 @@
+package dev.tenantry.controlapi;
+
+import dev.tenantry.testkit.KubeApiServer;
+import dev.tenantry.testkit.TenantryCrds;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A real kube-apiserver for the control API under test, and a WebSocket listener that records messages. */
+public final class ControlApiTestSupport {
+  public static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private ControlApiTestSupport() {}
+
+  /** Starts an API server with the CRDs and example plans; one per test class. */
+  public static KubeApiServer startApiServer() {
+    KubeApiServer server = KubeApiServer.start();
+    try (KubernetesClient client = server.newClient()) {
+      TenantryCrds.install(client);
+      TenantryCrds.installExamplePlans(client);
+    }
+    return server;
+  }
+
+  /** Makes the application use the test's API server. */
+  @TestConfiguration(proxyBeanMethods = false)
+  public static class UseApiServer {
+    static KubeApiServer server;
+
+    @Bean
+    @Primary
+    KubernetesClient testKubernetesClient() {
+      return server.newClient();
+    }
+  }
+
+  public static void use(KubeApiServer server) {
+    UseApiServer.server = server;
+  }
+
+  /** A well-formed admin token signed by a key that is not the platform's. */
+  public static String forgedToken() {
+    try {
+      var key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID("forged").generate();
+      var jwt = new com.nimbusds.jwt.SignedJWT(
+          new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.ES256).keyID("forged").build(),
+          new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("admin").issuer("tenantry")
+              .claim("roles", List.of("platform-admin"))
+              .expirationTime(java.util.Date.from(java.time.Instant.now().plusSeconds(600))).build());
+      jwt.sign(new com.nimbusds.jose.crypto.ECDSASigner(key));
+      return jwt.serialize();
+    } catch (com.nimbusds.jose.JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Records the JSON messages and the close of a WebSocket, with the JDK's client. */
+  public static final class Recorder implements WebSocket.Listener {
+    public final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+    public final CompletableFuture<String> closed = new CompletableFuture<>();
+    private final StringBuilder partial = new StringBuilder();
+
+    public static Recorder connect(String url) throws Exception {
+      Recorder recorder = new Recorder();
+      HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), recorder).get(10, TimeUnit.SECONDS);
+      return recorder;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        JsonNode message = JSON.readTree(partial.toString());
+        partial.setLength(0);
+        if (!"heartbeat".equals(message.path("type").asString())) {
+          messages.add(message);
+        }
+      }
+      socket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
+      closed.complete(code + " " + reason);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket socket, Throwable error) {
+      closed.completeExceptionally(error);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package dev.tenantry.controlapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantry.controlapi.ControlApiTestSupport.Recorder;
+import dev.tenantry.operator.OperatorConfig;
+import dev.tenantry.operator.TenantryOperator;
+import dev.tenantry.testkit.KubeApiServer;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole control path in one JVM on a real API server: a tenant created through the
+ * control API is provisioned by the real operator, and the provisioning WebSocket shows each
+ * step. No kubelet runs here, so the test marks the runtime's pods ready itself.
+ */
+@SpringBootTest(classes = ControlApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "management.server.port=0")
+@Import(ControlApiTestSupport.UseApiServer.class)
+@DirtiesContext
+class ProvisioningWithOperatorTest {
+  static final KubeApiServer SERVER = ControlApiTestSupport.startApiServer();
+
+  static {
+    ControlApiTestSupport.use(SERVER);
+  }
+
+  @AfterAll
+  static void stopApiServer() {
+    SERVER.close();
+  }
+
+  @LocalServerPort
+  int port;
+
+  @Autowired
+  KubernetesClient client;
+
+  @Test
+  void aTenantCreatedThroughTheApiIsProvisionedAndEveryStepIsShownLive() throws Exception {
+    var secret = client.secrets().inNamespace("tenantry-system").withName("tenantry-admin-token").get();
+    String admin = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+    OperatorConfig config = OperatorConfig.fromEnvironment(Map.of("TENANTRY_LEADER_ELECTION", "false",
+        "TENANTRY_OPERATOR_PORT", "0", "HOSTNAME", "operator-in-process"));
+    try (KubernetesClient operatorClient = SERVER.newClient();
+        TenantryOperator operator = TenantryOperator.start(config, operatorClient, Clock.systemUTC())) {
+      Recorder socket = Recorder.connect("ws://127.0.0.1:" + port + "/ws/provisioning?access_token=" + admin);
+      WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build()
+          .post().uri("/api/v1/tenants").headers(h -> h.setBearerAuth(admin)).contentType(MediaType.APPLICATION_JSON)
+          .bodyValue(Map.of("name", "live", "plan", "free", "owners", List.of(Map.of("kind", "User", "name", "ann"))))
+          .exchange().expectStatus().isCreated();
+
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> socket.messages.stream()
+          .anyMatch(m -> "live".equals(m.path("tenant").asString()) && m.path("completedSteps").asInt() == 4
+              && runtimeReason(m).equals("WaitingForPods")));
+      // the operator may still be applying the Deployment: retry a status write that lost the race
+      Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() ->
+          client.apps().deployments().inNamespace("tenant-live").withName("runtime").editStatus(d -> {
+            d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).withAvailableReplicas(1)
+                .withUpdatedReplicas(1).withObservedGeneration(d.getMetadata().getGeneration()).build());
+            return d;
+          }));
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> socket.messages.stream()
+          .anyMatch(m -> "live".equals(m.path("tenant").asString()) && "Ready".equals(m.path("phase").asString())));
+
+      List<Integer> progress = socket.messages.stream().filter(m -> "live".equals(m.path("tenant").asString()))
+          .map(m -> m.path("completedSteps").asInt()).distinct().toList();
+      assertThat(progress).as("each step shown as it completed, in order").containsExactly(0, 1, 2, 3, 4, 5);
+      JsonNode last = socket.messages.get(socket.messages.size() - 1);
+      assertThat(last.path("message").asString()).isEqualTo("tenant is ready");
+
+      // settled: the operator writes nothing more while nobody changes anything
+      String settled = client.apps().deployments().inNamespace("tenant-live").withName("runtime").get()
+          .getMetadata().getResourceVersion();
+      Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> settled.equals(
+          client.apps().deployments().inNamespace("tenant-live").withName("runtime").get()
+              .getMetadata().getResourceVersion()));
+    }
+  }
+
+  private static String runtimeReason(JsonNode message) {
+    for (JsonNode condition : message.path("conditions")) {
+      if ("RuntimeReady".equals(condition.path("type").asString())) {
+        return condition.path("reason").asString();
+      }
+    }
+    return "";
+  }
+}
