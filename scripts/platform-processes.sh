@@ -62,6 +62,10 @@ case "$CMD" in
       "${postgres_env[@]}"
     wait_http operator "http://127.0.0.1:${TENANTRY_OPERATOR_PORT:-8095}/readyz" 90
     log "operator ready (probes and metrics on :${TENANTRY_OPERATOR_PORT:-8095})"
+    start_java control-api "$ROOT/control-api/target/control-api.jar" SERVER_PORT="${TENANTRY_CONTROL_API_PORT:-8090}" \
+      MANAGEMENT_SERVER_PORT="${TENANTRY_CONTROL_API_MANAGEMENT_PORT:-8091}"
+    wait_http control-api "http://127.0.0.1:${TENANTRY_CONTROL_API_MANAGEMENT_PORT:-8091}/actuator/health/readiness" 120
+    log "control API ready on :${TENANTRY_CONTROL_API_PORT:-8090}"
     ;;
   stop)
     stop_pid control-api

@@ -22,14 +22,19 @@ scripts/cluster.sh start --state "$STATE"
 scripts/platform-processes.sh start --state "$STATE"
 
 KUBECTL="$HOME/.cache/tenantry/kube/1.20.2/bin/kubectl"
+ADMIN_TOKEN=$("$KUBECTL" --kubeconfig "$STATE/kubeconfig" -n tenantry-system get secret tenantry-admin-token \
+  -o jsonpath='{.data.token}' | base64 -d)
 cat <<MSG
 
-Tenantry is up: local control plane and operator.
+Tenantry is up: local control plane, operator and control API.
+  console:     http://127.0.0.1:8090/
+  admin token: $ADMIN_TOKEN
   kubeconfig:  $STATE/kubeconfig
   try:         export KUBECONFIG=$STATE/kubeconfig
                $KUBECTL get tenantplans
                $KUBECTL apply -f crds/examples/tenant-acme.yaml
   operator:    http://127.0.0.1:8095/metrics  (probes /healthz, /readyz)
+  note:        no kubelet runs yet, so tenants stop at RuntimeReady=False "waiting for runtime pods"
   logs:        $STATE/logs/
   stop:        scripts/down.sh   (add --wipe to drop the cluster's data)
 MSG

@@ -1,0 +1,174 @@
+package dev.tenantry.controlapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantry.crds.tenant.Phase;
+import dev.tenantry.crds.tenant.Provisioning;
+import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.crds.tenant.TenantStatus;
+import dev.tenantry.testkit.KubeApiServer;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
+
+/**
+ * The admin console in headless Chromium (Debian's chromium and chromium-driver): sign in,
+ * a field error, create a tenant, watch its progress bar move as its status changes. The
+ * screenshot is kept at {@code control-api/target/console.png}.
+ */
+@SpringBootTest(classes = ControlApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "management.server.port=0")
+@Import(ControlApiTestSupport.UseApiServer.class)
+@DirtiesContext
+class ConsoleBrowserTest {
+  static final KubeApiServer SERVER = ControlApiTestSupport.startApiServer();
+
+  static {
+    ControlApiTestSupport.use(SERVER);
+  }
+
+  @AfterAll
+  static void stopApiServer() {
+    SERVER.close();
+  }
+
+  @LocalServerPort
+  int port;
+
+  @Autowired
+  KubernetesClient client;
+
+  WebDriver browser;
+
+  @BeforeEach
+  void openBrowser(@TempDir Path profile) {
+    File driver = new File(System.getProperty("tenantry.chromedriver", "/usr/bin/chromedriver"));
+    File chromium = new File(System.getProperty("tenantry.chromium", "/usr/bin/chromium"));
+    if (!driver.canExecute() || !chromium.canExecute()) {
+      throw new IllegalStateException("headless Chromium is needed: " + chromium + " and " + driver
+          + " (apt-get install chromium chromium-driver; scripts/install-deps.sh does it)");
+    }
+    ChromeOptions options = new ChromeOptions()
+        .setBinary(chromium)
+        .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--disable-quic", "--window-size=1280,900", "--user-data-dir=" + profile.toAbsolutePath());
+    browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver).build(), options);
+  }
+
+  @AfterEach
+  void closeBrowser() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void anAdminSignsInCreatesATenantAndWatchesItProvision() throws Exception {
+    var secret = client.secrets().inNamespace("tenantry-system").withName("tenantry-admin-token").get();
+    String admin = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+    // the table is re-rendered on every live update: a row found a moment ago may be gone
+    var wait = new WebDriverWait(browser, Duration.ofSeconds(20))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    browser.get("http://127.0.0.1:" + port + "/");
+
+    browser.findElement(By.id("token")).sendKeys("not-a-token");
+    browser.findElement(By.cssSelector("#sign-in-form button")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-error"), "refused"));
+
+    WebElement token = browser.findElement(By.id("token"));
+    token.clear();
+    token.sendKeys(admin);
+    browser.findElement(By.cssSelector("#sign-in-form button")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("create-form")));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("live"), "live"));
+
+    WebElement name = browser.findElement(By.cssSelector("#create-form input[name=name]"));
+    name.sendKeys("Bad_Name");
+    browser.findElement(By.cssSelector("#create-form button")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(
+        By.cssSelector(".field-error[data-field=name]"), "DNS label"));
+    assertThat(client.resources(Tenant.class).list().getItems()).isEmpty();
+
+    name.clear();
+    name.sendKeys("browser");
+    browser.findElement(By.cssSelector("#create-form input[name=displayName]")).sendKeys("Made in a browser");
+    browser.findElement(By.cssSelector("#create-form input[name=owner]")).sendKeys("ann@example.com");
+    browser.findElement(By.cssSelector("#create-form button")).click();
+    By row = By.cssSelector("#tenants tr[data-name=browser]");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+    assertThat(client.resources(Tenant.class).withName("browser").get().getSpec().getDisplayName())
+        .isEqualTo("Made in a browser");
+
+    String[] steps = {"PlanResolved", "NamespaceReady", "CredentialsReady", "DatabaseReady", "RuntimeReady"};
+    for (int done = 1; done <= 3; done++) {
+      patchStatus("browser", done, steps);
+      String width = (done * 20) + "%";
+      wait.until(d -> d.findElement(row).findElement(By.cssSelector("[data-testid=progress]"))
+          .getAttribute("style").contains(width));
+    }
+    wait.until(d -> d.findElement(row).findElement(By.cssSelector("[data-testid=phase]")).getText()
+        .equals("Provisioning"));
+    wait.until(d -> {
+      d.findElement(row).click();
+      return true;
+    });
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-step"), "3 of 5 steps"));
+    saveScreenshot("console.png");
+
+    patchStatus("browser", 5, steps);
+    wait.until(d -> d.findElement(row).findElement(By.cssSelector("[data-testid=phase]")).getText().equals("Ready"));
+    wait.until(d -> d.findElement(row).findElement(By.cssSelector("[data-testid=progress]")).getAttribute("style")
+        .contains("100%"));
+    saveScreenshot("console-ready.png");
+  }
+
+  private void saveScreenshot(String name) throws Exception {
+    File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
+    Files.copy(shot.toPath(), Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private void patchStatus(String name, int completed, String[] steps) {
+    Tenant tenant = client.resources(Tenant.class).withName(name).get();
+    TenantStatus status = new TenantStatus();
+    status.setPhase(completed == steps.length ? Phase.Ready : Phase.Provisioning);
+    status.setProvisioning(new Provisioning(completed == steps.length ? "Done" : steps[completed], completed,
+        steps.length));
+    for (int i = 0; i < steps.length; i++) {
+      status.getConditions().add(new ConditionBuilder().withType(steps[i]).withStatus(i < completed ? "True" : "False")
+          .withReason(i < completed ? "Done" : "Waiting").withMessage("step " + (i + 1))
+          .withLastTransitionTime("2026-11-26T00:00:00Z").build());
+    }
+    status.getConditions().add(new ConditionBuilder().withType("Ready")
+        .withStatus(completed == steps.length ? "True" : "False").withReason("Provisioning")
+        .withMessage(completed == steps.length ? "tenant is ready" : "provisioning")
+        .withLastTransitionTime("2026-11-26T00:00:00Z").build());
+    tenant.setStatus(status);
+    client.resource(tenant).patchStatus();
+  }
+}
