@@ -1,0 +1,127 @@
+package dev.tenantry.e2e;
+
+import dev.tenantry.testkit.TenantryCrds;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local control plane of {@code scripts/cluster.sh} (etcd, kube-apiserver,
+ * controller-manager, scheduler) in a state directory of its own, on free ports.
+ */
+public final class LocalCluster implements AutoCloseable {
+  private final Path state;
+  private final Map<String, String> ports = new HashMap<>();
+
+  private LocalCluster(Path state) {
+    this.state = state;
+  }
+
+  public static LocalCluster start(Path state) {
+    LocalCluster cluster = new LocalCluster(state);
+    try {
+      cluster.ports.put("TENANTRY_APISERVER_PORT", String.valueOf(freePort()));
+      cluster.ports.put("TENANTRY_ETCD_PORT", String.valueOf(freePortPair()));
+      cluster.ports.put("TENANTRY_CONTROLLER_MANAGER_PORT", String.valueOf(freePort()));
+      cluster.ports.put("TENANTRY_SCHEDULER_PORT", String.valueOf(freePort()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    cluster.run("start");
+    return cluster;
+  }
+
+  public Path state() {
+    return state;
+  }
+
+  public Path kubeconfig() {
+    return state.resolve("kubeconfig");
+  }
+
+  public KubernetesClient client(String impersonate) {
+    try {
+      Config config = Config.fromKubeconfig(Files.readString(kubeconfig()));
+      if (impersonate != null) {
+        config.setImpersonateUsername(impersonate);
+      }
+      config.setMaxConcurrentRequests(256);
+      config.setMaxConcurrentRequestsPerHost(128);
+      return new KubernetesClientBuilder().withConfig(config).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs {@code scripts/cluster.sh <args> --state <dir>}; fails with the script's output and the logs. */
+  public void run(String... args) {
+    Path script = TenantryCrds.checkout().resolve("scripts/cluster.sh");
+    List<String> command = new ArrayList<>(List.of("bash", script.toString()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--state", state.toString()));
+    try {
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.environment().putAll(ports);
+      Process process = builder.start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IllegalStateException("cluster.sh " + String.join(" ", args) + " failed:\n" + output + "\n" + logs());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The last lines of every control-plane log, for failure messages. */
+  public String logs() {
+    StringBuilder all = new StringBuilder();
+    try (var files = Files.list(state.resolve("logs"))) {
+      for (Path log : files.toList()) {
+        List<String> lines = Files.readAllLines(log);
+        all.append("--- ").append(log.getFileName()).append('\n');
+        lines.subList(Math.max(0, lines.size() - 20), lines.size()).forEach(l -> all.append(l).append('\n'));
+      }
+    } catch (IOException e) {
+      all.append("(no logs: ").append(e.getMessage()).append(')');
+    }
+    return all.toString();
+  }
+
+  @Override
+  public void close() {
+    run("stop", "--wipe");
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** A free port whose successor is free too (etcd's client and peer ports). */
+  static int freePortPair() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int port = freePort();
+      try (ServerSocket next = new ServerSocket(port + 1)) {
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    throw new IOException("no two adjacent free ports");
+  }
+}
