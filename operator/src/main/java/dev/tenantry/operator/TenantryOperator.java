@@ -49,25 +49,29 @@ public final class TenantryOperator implements AutoCloseable {
 
   public static void main(String[] args) {
     OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
+    ApiWriteCounter writes = new ApiWriteCounter();
+    KubernetesClient client = new KubernetesClientBuilder()
+        .withHttpClientBuilderConsumer(builder -> builder.addOrReplaceInterceptor(ApiWriteCounter.NAME, writes))
+        .build();
     // a replica that loses its lease exits so Kubernetes restarts it as a clean standby
-    TenantryOperator running = start(config, new KubernetesClientBuilder().build(), Clock.systemUTC(),
-        TenantTracing.fromEnvironment(System.getenv()), true);
+    TenantryOperator running = start(config, client, Clock.systemUTC(), TenantTracing.fromEnvironment(System.getenv()),
+        writes, true);
     Runtime.getRuntime().addShutdownHook(new Thread(running::close, "operator-shutdown"));
   }
 
   /** Starts an operator with {@code client}; the caller closes it (tests run it in-process). */
   public static TenantryOperator start(OperatorConfig config, KubernetesClient client, Clock clock) {
-    return start(config, client, clock, TenantTracing.fromEnvironment(System.getenv()), false);
+    return start(config, client, clock, TenantTracing.fromEnvironment(System.getenv()), new ApiWriteCounter(), false);
   }
 
   /** As {@link #start(OperatorConfig, KubernetesClient, Clock)}, with the given tracing. */
   public static TenantryOperator start(OperatorConfig config, KubernetesClient client, Clock clock,
       TenantTracing tracing) {
-    return start(config, client, clock, tracing, false);
+    return start(config, client, clock, tracing, new ApiWriteCounter(), false);
   }
 
   private static TenantryOperator start(OperatorConfig config, KubernetesClient client, Clock clock,
-      TenantTracing tracing, boolean exitOnLostLease) {
+      TenantTracing tracing, ApiWriteCounter writes, boolean exitOnLostLease) {
     ensureNamespace(client, config.platformNamespace());
     CertificateAuthority ca = new PlatformCaStore(client, config.platformNamespace(), clock).loadOrCreate();
     Optional<TenantDatabases> databases = config.postgres().map(TenantDatabases::new);
@@ -83,11 +87,15 @@ public final class TenantryOperator implements AutoCloseable {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
+    writes.bindTo(registry);
 
     Operator operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
           .withConcurrentReconciliationThreads(config.reconcileThreads())
+          // compare resourceVersions, so an informer event older than what the operator just
+          // wrote never replaces it in the cache (no stale reads, no repeated writes)
+          .withParseResourceVersions(true)
           .withCloseClientOnStop(false);
       if (config.leaderElection()) {
         Duration lease = config.leaseDuration();

@@ -532,7 +532,10 @@ public final class TenantModel {
   }
 
   private static VolumeMount mount(String name, String path, boolean readOnly) {
-    return new VolumeMountBuilder().withName(name).withMountPath(path).withReadOnly(readOnly).build();
+    // readOnly: false is the API's default and is not stored: stating it would make every
+    // server-side-apply comparison see a difference and re-apply the Deployment
+    return new VolumeMountBuilder().withName(name).withMountPath(path).withReadOnly(readOnly ? Boolean.TRUE : null)
+        .build();
   }
 
   static String base64(String value) {

@@ -44,9 +44,9 @@ public final class TenantStatusBuilder {
     for (ProvisioningStep step : ProvisioningStep.values()) {
       StepOutcome outcome = outcomes.stream().filter(o -> o.step() == step).findFirst().orElse(null);
       if (outcome == null) {
-        StepOutcome blocker = firstWaiting;
-        outcome = StepOutcome.waiting(step, "Waiting",
-            "waiting for " + (blocker == null ? "earlier steps" : blocker.step().conditionType()));
+        outcome = firstWaiting == null
+            ? StepOutcome.waiting(step, "InProgress", step.description())
+            : StepOutcome.waiting(step, "Waiting", "waiting for " + firstWaiting.step().conditionType());
       }
       if (outcome.done() && firstWaiting == null) {
         completed++;

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs a benchmark (not part of the test suite) and prints its table; docs/benchmarks.md keeps
+# the figures with the machine and date.
+#   scripts/bench.sh operator [TENANTS]    the operator on the local control plane (default 1000)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+scripts/install-deps.sh
+what="${1:-operator}"
+case "$what" in
+  operator)
+    mvn -B -q install -DskipTests
+    mvn -B -pl e2e -Pbench verify -Dtest=OperatorBenchmark -Dbench.tenants="${2:-1000}" \
+      -Dsurefire.failIfNoSpecifiedTests=false
+    cat e2e/target/benchmarks/operator.md ;;
+  *) echo "usage: scripts/bench.sh operator [TENANTS]" >&2; exit 2 ;;
+esac
