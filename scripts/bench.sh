@@ -2,6 +2,7 @@
 # Runs a benchmark (not part of the test suite) and prints its table; docs/benchmarks.md keeps
 # the figures with the machine and date.
 #   scripts/bench.sh operator [TENANTS]    the operator on the local control plane (default 1000)
+#   scripts/bench.sh runtime               the tenant runtime's APIs against bare baselines
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -13,5 +14,9 @@ case "$what" in
     mvn -B -pl e2e -Pbench verify -Dtest=OperatorBenchmark -Dbench.tenants="${2:-1000}" \
       -Dsurefire.failIfNoSpecifiedTests=false
     cat e2e/target/benchmarks/operator.md ;;
-  *) echo "usage: scripts/bench.sh operator [TENANTS]" >&2; exit 2 ;;
+  runtime)
+    mvn -B -q install -DskipTests
+    mvn -B -pl tenant-runtime -Pbench verify -Dtest=RuntimeBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+    cat tenant-runtime/target/benchmarks/runtime.md ;;
+  *) echo "usage: scripts/bench.sh operator [TENANTS] | runtime" >&2; exit 2 ;;
 esac

@@ -1,5 +1,6 @@
 package dev.tenantry.runtime.security;
 
+import dev.tenantry.runtime.RuntimeSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
@@ -34,9 +35,13 @@ import reactor.core.scheduler.Schedulers;
 public class SecurityConfiguration {
 
   @Bean
-  ReactiveJwtDecoder reactiveJwtDecoder(TenantTokens tokens) {
-    // verification may fetch a remote JWKS: keep it off the event loop
-    return token -> Mono.fromCallable(() -> tokens.verify(token)).subscribeOn(Schedulers.boundedElastic());
+  ReactiveJwtDecoder reactiveJwtDecoder(TenantTokens tokens, RuntimeSettings settings) {
+    if (settings.jwks() != null && settings.jwks().matches("^https?://.*")) {
+      // verification may fetch the remote JWKS: keep it off the event loop
+      return token -> Mono.fromCallable(() -> tokens.verify(token)).subscribeOn(Schedulers.boundedElastic());
+    }
+    // a local JWKS: verification is computation only (and remembered per token)
+    return token -> Mono.fromCallable(() -> tokens.verify(token));
   }
 
   @Bean

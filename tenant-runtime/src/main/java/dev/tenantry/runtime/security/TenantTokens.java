@@ -1,5 +1,7 @@
 package dev.tenantry.runtime.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
@@ -54,6 +56,10 @@ public class TenantTokens {
   private final String tenant;
   private final JwtDecoder decoder;
   private final ECKey devKey;
+  private final Cache<String, Jwt> verified = Caffeine.newBuilder()
+      .maximumSize(10_000)
+      .expireAfterWrite(Duration.ofMinutes(1))
+      .build();
 
   public TenantTokens(RuntimeSettings settings) {
     this.tenant = settings.tenantName();
@@ -79,9 +85,20 @@ public class TenantTokens {
     }
   }
 
-  /** Verifies a bearer token; throws {@link org.springframework.security.oauth2.jwt.JwtException} when refused. */
+  /**
+   * Verifies a bearer token; throws {@link org.springframework.security.oauth2.jwt.JwtException}
+   * when refused. A token verified once is remembered for a minute (its expiry still checked on
+   * every use): clients send the same token with every request, and checking an ES256
+   * signature costs more than serving most reads.
+   */
   public Jwt verify(String token) {
-    return decoder.decode(token);
+    Jwt cached = verified.getIfPresent(token);
+    if (cached != null && (cached.getExpiresAt() == null || cached.getExpiresAt().isAfter(Instant.now()))) {
+      return cached;
+    }
+    Jwt jwt = decoder.decode(token);
+    verified.put(token, jwt);
+    return jwt;
   }
 
   public JwtDecoder decoder() {

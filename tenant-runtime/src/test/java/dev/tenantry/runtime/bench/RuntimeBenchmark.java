@@ -1,0 +1,393 @@
+package dev.tenantry.runtime.bench;
+
+import dev.tenantry.runtime.RuntimeTestSupport;
+import dev.tenantry.runtime.TenantRuntimeApplication;
+import dev.tenantry.runtime.grpc.BearerToken;
+import dev.tenantry.runtime.grpc.GrpcServer;
+import dev.tenantry.runtime.grpc.v1.GetTaskRequest;
+import dev.tenantry.runtime.grpc.v1.Task;
+import dev.tenantry.runtime.grpc.v1.TaskServiceGrpc;
+import dev.tenantry.runtime.grpc.v1.TaskStatus;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Side by side on this machine: REST and GraphQL reads against a bare WebFlux (Reactor Netty)
+ * handler returning the same JSON; gRPC GetTask against a bare grpc-java service; WebSocket
+ * fan-out of one command's event to 1,000 subscribers; createTask throughput on H2 and
+ * PostgreSQL; the jar's time to ready and idle RSS. Run with {@code scripts/bench.sh runtime};
+ * not part of the test suite. Load comes from this JVM over loopback, with fixed concurrency.
+ */
+@Tag("benchmark")
+class RuntimeBenchmark {
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  static final Duration RUN = Duration.ofSeconds(Integer.getInteger("bench.seconds", 8));
+  static final int CONCURRENCY = 32;
+
+  @TempDir
+  Path dir;
+
+  record Result(String what, double perSecond, double p50Millis, double p99Millis) {}
+
+  @Test
+  void benchmark() throws Exception {
+    List<String> rows = new ArrayList<>();
+    rows.add(startupAndIdleRss());
+    try (var runtime = start(dir.resolve("h2"), Map.of())) {
+      int port = ((WebServerApplicationContext) runtime).getWebServer().getPort();
+      String token = RuntimeTestSupport.member();
+      String projectId = post(port, "/api/v1/projects", "{\"name\":\"Bench\"}", token).path("id").asString();
+      JsonNode task = post(port, "/api/v1/projects/" + projectId + "/tasks",
+          "{\"title\":\"Benchmark me\",\"labels\":[\"perf\"]}", token);
+      String taskId = task.path("id").asString();
+      byte[] body = JSON.writeValueAsBytes(task);
+
+      DisposableServer bare = HttpServer.create().host("127.0.0.1").port(0)
+          .route(routes -> routes.get("/api/v1/tasks/{id}", (request, response) -> response
+              .header("Content-Type", "application/json").sendByteArray(reactor.core.publisher.Mono.just(body))))
+          .bindNow();
+      try {
+        Result bareHttp = http("bare WebFlux handler", URI.create("http://127.0.0.1:" + bare.port()
+            + "/api/v1/tasks/" + taskId), null, null);
+        Result rest = http("REST GET /api/v1/tasks/{id}", URI.create("http://127.0.0.1:" + port
+            + "/api/v1/tasks/" + taskId), token, null);
+        Result graphql = http("GraphQL task(id)", URI.create("http://127.0.0.1:" + port + "/graphql"), token,
+            "{\"query\":\"{ task(id: \\\"" + taskId + "\\\") { id projectId title description status position"
+                + " assignee labels dueDate version } }\"}");
+        rows.add(row(bareHttp, bareHttp));
+        rows.add(row(rest, bareHttp));
+        rows.add(row(graphql, bareHttp));
+      } finally {
+        bare.disposeNow();
+      }
+
+      Server bareGrpc = bareGrpc(taskId, projectId);
+      try {
+        Result bareResult = grpc("bare grpc-java GetTask", bareGrpc.getPort(), taskId, null);
+        Result grpcResult = grpc("gRPC GetTask", runtime.getBean(GrpcServer.class).port(), taskId, token);
+        rows.add(row(bareResult, bareResult));
+        rows.add(row(grpcResult, bareResult));
+      } finally {
+        bareGrpc.shutdownNow();
+      }
+
+      rows.add(fanOut(port, projectId, token, 1000));
+      rows.add(row(createThroughput("createTask/s on H2", port, projectId, token), null));
+    }
+    String database = RuntimeTestSupport.newPostgresDatabase();
+    try (var postgres = start(dir.resolve("pg"), Map.of("tenantry.storage", "postgres",
+        "tenantry.db-url", "postgresql://127.0.0.1:5432/" + database, "tenantry.db-user", "postgres"))) {
+      int port = ((WebServerApplicationContext) postgres).getWebServer().getPort();
+      String token = RuntimeTestSupport.member();
+      String projectId = post(port, "/api/v1/projects", "{\"name\":\"Bench\"}", token).path("id").asString();
+      rows.add(row(createThroughput("createTask/s on PostgreSQL", port, projectId, token), null));
+    } finally {
+      RuntimeTestSupport.dropPostgresDatabase(database);
+    }
+
+    String table = "| measurement | per second | p50 | p99 | vs baseline |\n|---|---|---|---|---|\n"
+        + String.join("\n", rows) + "\n";
+    Path out = Path.of("target/benchmarks/runtime.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, table);
+    System.out.println("RUNTIME BENCHMARK\n" + table);
+  }
+
+  static ConfigurableApplicationContext start(Path dir, Map<String, Object> extra) {
+    Map<String, Object> all = new HashMap<>(Map.of("server.port", 0, "management.server.port", 0,
+        "tenantry.grpc-port", 0, "tenantry.tenant", RuntimeTestSupport.TENANT,
+        "tenantry.jwks", RuntimeTestSupport.jwksFile(dir).toString(), "tenantry.data-dir", dir.resolve("data").toString(),
+        "logging.level.root", "WARN",
+        "management.tracing.sampling.probability", System.getProperty("bench.sampling", "0.1")));
+    all.putAll(extra);
+    return new SpringApplicationBuilder(TenantRuntimeApplication.class)
+        .run(all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+  }
+
+  /** The jar as a process in dev mode: time to readiness, and RSS after five idle seconds. */
+  String startupAndIdleRss() throws Exception {
+    Path jar = Path.of("target/tenant-runtime.jar");
+    if (!Files.isRegularFile(jar)) {
+      return "| jar not built: startup not measured | | | | |";
+    }
+    int port = freePort();
+    int management = freePort();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("startup.log").toFile());
+    builder.environment().putAll(Map.of("TENANTRY_DEV_MODE", "true", "TENANTRY_DATA_DIR", dir.resolve("dev").toString(),
+        "SERVER_PORT", String.valueOf(port), "MANAGEMENT_SERVER_PORT", String.valueOf(management),
+        "TENANTRY_GRPC_PORT", String.valueOf(freePort())));
+    long started = System.nanoTime();
+    Process process = builder.start();
+    try {
+      HttpClient client = HttpClient.newHttpClient();
+      URI readiness = URI.create("http://127.0.0.1:" + management + "/actuator/health/readiness");
+      while (true) {
+        try {
+          if (client.send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.discarding())
+              .statusCode() == 200) {
+            break;
+          }
+        } catch (java.io.IOException notYet) {
+          // not listening yet
+        }
+        TimeUnit.MILLISECONDS.sleep(50);
+        if (System.nanoTime() - started > TimeUnit.SECONDS.toNanos(60)) {
+          throw new IllegalStateException("the runtime did not get ready in 60 s");
+        }
+      }
+      double ready = (System.nanoTime() - started) / 1e9;
+      TimeUnit.SECONDS.sleep(5);
+      long rss = Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
+          .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst()
+          .orElse(-1) / 1024;
+      return String.format("| java -jar tenant-runtime.jar (dev mode, H2): ready after %.2f s (JVM start included),"
+          + " idle RSS %d MiB | | | | |", ready, rss);
+    } finally {
+      process.destroy();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  Result http(String what, URI uri, String token, String graphqlBody) throws Exception {
+    var client = reactor.netty.http.client.HttpClient.create(ConnectionProvider.create("bench", CONCURRENCY))
+        .headers(h -> {
+          if (token != null) {
+            h.set("Authorization", "Bearer " + token);
+          }
+          h.set("Content-Type", "application/json");
+        });
+    return load(what, () -> {
+      var request = graphqlBody == null ? client.get().uri(uri)
+          : client.post().uri(uri).send(reactor.netty.ByteBufFlux.fromString(reactor.core.publisher.Mono.just(graphqlBody)));
+      return request.responseSingle((response, content) -> content.asByteArray().map(bytes -> {
+        if (response.status().code() != 200) {
+          throw new IllegalStateException(what + " answered " + response.status());
+        }
+        return bytes.length;
+      })).toFuture();
+    });
+  }
+
+  Result grpc(String what, int port, String taskId, String token) throws Exception {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    try {
+      var stub = TaskServiceGrpc.newFutureStub(channel);
+      var authorized = token == null ? stub : stub.withCallCredentials(new BearerToken(token));
+      GetTaskRequest request = GetTaskRequest.newBuilder().setId(taskId).build();
+      return load(what, () -> {
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        var future = authorized.withDeadlineAfter(10, TimeUnit.SECONDS).getTask(request);
+        future.addListener(() -> {
+          try {
+            done.complete(future.get());
+          } catch (Exception e) {
+            done.completeExceptionally(e);
+          }
+        }, Runnable::run);
+        return done;
+      });
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  /** Keeps CONCURRENCY requests in flight for RUN (after a warm-up), recording each latency. */
+  static Result load(String what, java.util.function.Supplier<CompletableFuture<?>> call) throws Exception {
+    run(call, Duration.ofSeconds(3), new ConcurrentLinkedQueue<>());
+    ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+    long started = System.nanoTime();
+    run(call, RUN, latencies);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    List<Long> sorted = latencies.stream().sorted().toList();
+    return new Result(what, sorted.size() / seconds, millis(sorted, 50), millis(sorted, 99));
+  }
+
+  static void run(java.util.function.Supplier<CompletableFuture<?>> call, Duration duration,
+      ConcurrentLinkedQueue<Long> latencies) throws Exception {
+    long end = System.nanoTime() + duration.toNanos();
+    CountDownLatch workers = new CountDownLatch(CONCURRENCY);
+    AtomicBoolean failed = new AtomicBoolean();
+    for (int i = 0; i < CONCURRENCY; i++) {
+      next(call, end, latencies, workers, failed);
+    }
+    if (!workers.await(duration.toSeconds() + 60, TimeUnit.SECONDS) || failed.get()) {
+      throw new IllegalStateException("load run failed");
+    }
+  }
+
+  private static void next(java.util.function.Supplier<CompletableFuture<?>> call, long end,
+      ConcurrentLinkedQueue<Long> latencies, CountDownLatch workers, AtomicBoolean failed) {
+    if (System.nanoTime() >= end || failed.get()) {
+      workers.countDown();
+      return;
+    }
+    long sent = System.nanoTime();
+    call.get().whenComplete((result, error) -> {
+      if (error != null) {
+        failed.set(true);
+        error.printStackTrace();
+      } else {
+        latencies.add(System.nanoTime() - sent);
+      }
+      next(call, end, latencies, workers, failed);
+    });
+  }
+
+  static Server bareGrpc(String taskId, String projectId) throws Exception {
+    Task task = Task.newBuilder().setId(taskId).setProjectId(projectId).setTitle("Benchmark me")
+        .setStatus(TaskStatus.TODO).addLabels("perf").setVersion(1).build();
+    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(new TaskServiceGrpc.TaskServiceImplBase() {
+          @Override
+          public void getTask(GetTaskRequest request, StreamObserver<Task> observer) {
+            observer.onNext(task);
+            observer.onCompleted();
+          }
+        })
+        .build().start();
+  }
+
+  /** 1,000 subscribers on one project; each of 20 commands' event timed from commit to every receipt. */
+  String fanOut(int port, String projectId, String token, int subscribers) throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    Map<Long, Long> committedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    ConcurrentLinkedQueue<Long> delays = new ConcurrentLinkedQueue<>();
+    AtomicLong received = new AtomicLong();
+    List<WebSocket> sockets = new ArrayList<>();
+    CountDownLatch subscribed = new CountDownLatch(subscribers);
+    for (int i = 0; i < subscribers; i++) {
+      sockets.add(client.newWebSocketBuilder().header("Authorization", "Bearer " + RuntimeTestSupport.viewer())
+          .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/events"), new WebSocket.Listener() {
+            final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+              long now = System.nanoTime();
+              partial.append(data);
+              if (last) {
+                JsonNode message = JSON.readTree(partial.toString());
+                partial.setLength(0);
+                String type = message.path("type").asString();
+                if ("subscribed".equals(type)) {
+                  subscribed.countDown();
+                } else if ("event".equals(type)) {
+                  String marker = message.path("event").path("payload").path("title").asString();
+                  if (marker.startsWith("fan-")) {
+                    delays.add(now - committedAt.get(Long.parseLong(marker.substring(4))));
+                    received.incrementAndGet();
+                  }
+                }
+              }
+              socket.request(1);
+              return null;
+            }
+          }).get(10, TimeUnit.SECONDS));
+    }
+    for (WebSocket socket : sockets) {
+      socket.sendText("{\"type\":\"subscribe\",\"projectId\":\"" + projectId + "\"}", true);
+    }
+    if (!subscribed.await(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("not all subscribers were confirmed");
+    }
+    int commands = 20;
+    for (long i = 0; i < commands; i++) {
+      // timed from when the command is sent: an upper bound that includes the command itself
+      committedAt.put(i, System.nanoTime());
+      post(port, "/api/v1/projects/" + projectId + "/tasks", "{\"title\":\"fan-" + i + "\"}", token);
+      TimeUnit.MILLISECONDS.sleep(150);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (received.get() < (long) commands * subscribers && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+    sockets.forEach(s -> s.abort());
+    List<Long> sorted = delays.stream().map(d -> Math.max(0, d)).sorted().toList();
+    return String.format("| WebSocket fan-out: %d commands x %d subscribers, %d deliveries (command sent to event"
+        + " received) | | %.1f ms | %.1f ms | |",
+        commands, subscribers, sorted.size(), millis(sorted, 50), millis(sorted, 99));
+  }
+
+  Result createThroughput(String what, int port, String projectId, String token) throws Exception {
+    var client = reactor.netty.http.client.HttpClient.create(ConnectionProvider.create("create", CONCURRENCY))
+        .headers(h -> h.set("Authorization", "Bearer " + token).set("Content-Type", "application/json"));
+    URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/projects/" + projectId + "/tasks");
+    return load(what, () -> client.post().uri(uri)
+        .send(reactor.netty.ByteBufFlux.fromString(reactor.core.publisher.Mono.just("{\"title\":\"throughput\"}")))
+        .responseSingle((response, content) -> content.asByteArray().map(bytes -> {
+          if (response.status().code() != 201) {
+            throw new IllegalStateException(what + " answered " + response.status());
+          }
+          return bytes.length;
+        })).toFuture());
+  }
+
+  static JsonNode post(int port, String path, String body, String token) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + path))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 201) {
+      throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return JSON.readTree(response.body());
+  }
+
+  static String row(Result result, Result baseline) {
+    String ratio = baseline == null || baseline == result ? "" : String.format("%.0f%%",
+        100 * result.perSecond() / baseline.perSecond());
+    return String.format("| %s | %.0f | %.2f ms | %.2f ms | %s |", result.what(), result.perSecond(),
+        result.p50Millis(), result.p99Millis(), ratio);
+  }
+
+  static double millis(List<Long> sortedNanos, int percentile) {
+    if (sortedNanos.isEmpty()) {
+      return -1;
+    }
+    int index = Math.min(sortedNanos.size() - 1, (int) Math.ceil(percentile / 100.0 * sortedNanos.size()) - 1);
+    return sortedNanos.get(Math.max(0, index)) / 1e6;
+  }
+
+  static int freePort() throws java.io.IOException {
+    try (var socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
