@@ -52,8 +52,4 @@ public final class ApiWriteCounter implements Interceptor {
           .register(registry);
     }
   }
-
-  public long total() {
-    return byVerb.values().stream().mapToLong(AtomicLong::get).sum();
-  }
 }

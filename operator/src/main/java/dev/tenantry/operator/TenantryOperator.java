@@ -120,10 +120,6 @@ public final class TenantryOperator implements AutoCloseable {
     return http.port();
   }
 
-  public Operator operator() {
-    return operator;
-  }
-
   private static void ensureNamespace(KubernetesClient client, String name) {
     if (client.namespaces().withName(name).get() != null) {
       return;

@@ -1,9 +1,6 @@
 package dev.tenantry.runtime;
 
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -56,9 +53,5 @@ public record RuntimeSettings(
 
   public boolean tlsConfigured() {
     return tlsCert != null && !tlsCert.isBlank() && tlsKey != null && !tlsKey.isBlank();
-  }
-
-  public Set<String> enabledFeatures() {
-    return Arrays.stream(features.split(",")).map(String::trim).filter(f -> !f.isEmpty()).collect(Collectors.toSet());
   }
 }

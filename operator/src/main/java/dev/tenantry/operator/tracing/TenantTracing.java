@@ -75,10 +75,6 @@ public final class TenantTracing implements AutoCloseable {
     }
   }
 
-  public Tracer tracer() {
-    return tracer;
-  }
-
   @Override
   public void close() {
     openTelemetry.close();

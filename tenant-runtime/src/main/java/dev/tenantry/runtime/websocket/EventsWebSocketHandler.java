@@ -174,8 +174,4 @@ public class EventsWebSocketHandler implements WebSocketHandler {
   private String write(Map<String, Object> message) {
     return json.writeValueAsString(message);
   }
-
-  public int sessions() {
-    return sessions.get();
-  }
 }
