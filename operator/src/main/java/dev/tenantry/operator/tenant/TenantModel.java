@@ -335,15 +335,9 @@ public final class TenantModel {
 
   /** Tenant name, enabled features and the platform JWKS the runtime verifies tokens with. */
   public ConfigMap configMap(String jwks) {
-    Features features = features();
-    List<String> enabled = new ArrayList<>();
-    if (!Boolean.FALSE.equals(features.getRest())) enabled.add("rest");
-    if (!Boolean.FALSE.equals(features.getGraphql())) enabled.add("graphql");
-    if (!Boolean.FALSE.equals(features.getGrpc())) enabled.add("grpc");
-    if (!Boolean.FALSE.equals(features.getWebsocket())) enabled.add("websocket");
     Map<String, String> data = new LinkedHashMap<>();
     data.put("tenant", tenantName());
-    data.put("features", String.join(",", enabled));
+    data.put("features", enabledFeatures());
     data.put(JWKS_KEY, jwks);
     return new ConfigMapBuilder().withMetadata(meta(CONFIG_MAP_NAME)).withData(data).build();
   }
@@ -390,7 +384,7 @@ public final class TenantModel {
     List<EnvVar> env = new ArrayList<>(List.of(
         env("TENANTRY_TENANT", tenantName()),
         env("TENANTRY_JWKS", "/etc/tenantry/config/" + JWKS_KEY),
-        env("TENANTRY_FEATURES", configMapFeatures()),
+        env("TENANTRY_FEATURES", enabledFeatures()),
         env("TENANTRY_TLS_CERT", "/etc/tenantry/tls/tls.crt"),
         env("TENANTRY_TLS_KEY", "/etc/tenantry/tls/tls.key"),
         env("SERVER_PORT", String.valueOf(PlatformSettings.HTTP_PORT)),
@@ -509,8 +503,15 @@ public final class TenantModel {
 
   // ---------------------------------------------------------------- helpers
 
-  private String configMapFeatures() {
-    return configMap("").getData().get("features");
+  /** The plan's enabled APIs as the runtime reads them, e.g. {@code rest,graphql,websocket}. */
+  private String enabledFeatures() {
+    Features features = features();
+    List<String> enabled = new ArrayList<>();
+    if (!Boolean.FALSE.equals(features.getRest())) enabled.add("rest");
+    if (!Boolean.FALSE.equals(features.getGraphql())) enabled.add("graphql");
+    if (!Boolean.FALSE.equals(features.getGrpc())) enabled.add("grpc");
+    if (!Boolean.FALSE.equals(features.getWebsocket())) enabled.add("websocket");
+    return String.join(",", enabled);
   }
 
   private static Probe probe(String path, int failureThreshold) {
