@@ -2,7 +2,8 @@ package dev.tenantry.controlapi.security;
 
 import dev.tenantry.controlapi.ControlApiSettings;
 import dev.tenantry.controlapi.keys.PlatformKeys;
-import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -25,6 +26,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Admins reach the control API with JWTs: from an external OIDC issuer when configured,
@@ -36,6 +38,7 @@ import reactor.core.publisher.Mono;
 @EnableWebFluxSecurity
 @EnableReactiveMethodSecurity
 public class SecurityConfiguration {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
   public static final String ADMIN = "platform-admin";
   public static final String VIEWER = "platform-viewer";
 
@@ -86,8 +89,11 @@ public class SecurityConfiguration {
     var response = exchange.getResponse();
     response.setStatusCode(status);
     response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-    String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status.value()
-        + ",\"detail\":\"" + String.valueOf(detail).replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-    return response.writeWith(Mono.just(response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8))));
+    Map<String, Object> problem = new LinkedHashMap<>();
+    problem.put("type", "about:blank");
+    problem.put("title", title);
+    problem.put("status", status.value());
+    problem.put("detail", detail);
+    return response.writeWith(Mono.just(response.bufferFactory().wrap(JSON.writeValueAsBytes(problem))));
   }
 }

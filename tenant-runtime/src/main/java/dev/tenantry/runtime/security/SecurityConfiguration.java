@@ -1,8 +1,9 @@
 package dev.tenantry.runtime.security;
 
 import dev.tenantry.runtime.RuntimeSettings;
-import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -22,6 +23,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every API needs a bearer token of this tenant: reading takes any tenant role, writing over
@@ -33,6 +35,7 @@ import reactor.core.scheduler.Schedulers;
 @EnableWebFluxSecurity
 @EnableReactiveMethodSecurity
 public class SecurityConfiguration {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @Bean
   ReactiveJwtDecoder reactiveJwtDecoder(TenantTokens tokens, RuntimeSettings settings) {
@@ -84,33 +87,13 @@ public class SecurityConfiguration {
     if (status == HttpStatus.UNAUTHORIZED) {
       response.getHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     }
-    String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status.value()
-        + ",\"detail\":" + quote(detail) + ",\"instance\":" + quote(exchange.getRequest().getPath().value()) + "}";
-    DataBuffer buffer = response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8));
+    Map<String, Object> problem = new LinkedHashMap<>();
+    problem.put("type", "about:blank");
+    problem.put("title", title);
+    problem.put("status", status.value());
+    problem.put("detail", detail);
+    problem.put("instance", exchange.getRequest().getPath().value());
+    DataBuffer buffer = response.bufferFactory().wrap(JSON.writeValueAsBytes(problem));
     return response.writeWith(Mono.just(buffer));
-  }
-
-  private static String quote(String value) {
-    if (value == null) {
-      return "null";
-    }
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : value.toCharArray()) {
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
   }
 }
