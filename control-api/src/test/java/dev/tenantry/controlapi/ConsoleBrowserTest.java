@@ -10,12 +10,10 @@ import dev.tenantry.testkit.KubeApiServer;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,8 +88,7 @@ class ConsoleBrowserTest {
 
   @Test
   void anAdminSignsInCreatesATenantAndWatchesItProvision() throws Exception {
-    var secret = client.secrets().inNamespace("tenantry-system").withName("tenantry-admin-token").get();
-    String admin = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+    String admin = ControlApiTestSupport.adminToken(client);
     // the table is re-rendered on every live update: a row found a moment ago may be gone
     var wait = new WebDriverWait(browser, Duration.ofSeconds(20))
         .ignoring(org.openqa.selenium.StaleElementReferenceException.class);

@@ -71,8 +71,7 @@ class ControlApiTest {
   @BeforeEach
   void clients() {
     http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
-    var secret = client.secrets().inNamespace("tenantry-system").withName("tenantry-admin-token").get();
-    admin = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+    admin = ControlApiTestSupport.adminToken(client);
     viewer = keys.platformToken("watcher", List.of("platform-viewer"), Duration.ofMinutes(10));
   }
 

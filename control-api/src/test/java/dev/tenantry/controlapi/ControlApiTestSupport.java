@@ -33,6 +33,13 @@ public final class ControlApiTestSupport {
     return server;
   }
 
+  /** The bootstrap admin token the control API wrote to its Secret. */
+  public static String adminToken(KubernetesClient client) {
+    var secret = client.secrets().inNamespace("tenantry-system").withName("tenantry-admin-token").get();
+    return new String(java.util.Base64.getDecoder().decode(secret.getData().get("token")),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** Makes the application use the test's API server. */
   @TestConfiguration(proxyBeanMethods = false)
   public static class UseApiServer {

@@ -8,10 +8,8 @@ import dev.tenantry.operator.TenantryOperator;
 import dev.tenantry.testkit.KubeApiServer;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -55,8 +53,7 @@ class ProvisioningWithOperatorTest {
 
   @Test
   void aTenantCreatedThroughTheApiIsProvisionedAndEveryStepIsShownLive() throws Exception {
-    var secret = client.secrets().inNamespace("tenantry-system").withName("tenantry-admin-token").get();
-    String admin = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+    String admin = ControlApiTestSupport.adminToken(client);
     OperatorConfig config = OperatorConfig.fromEnvironment(Map.of("TENANTRY_LEADER_ELECTION", "false",
         "TENANTRY_OPERATOR_PORT", "0", "HOSTNAME", "operator-in-process"));
     try (KubernetesClient operatorClient = SERVER.newClient();
