@@ -23,7 +23,7 @@ trap 'fail "command exited with status $? (see output above)"' ERR
 
 all_present() {
   local b
-  for b in "${BINARIES[@]}" etcd; do [ -x "$CACHE/bin/$b" ] || return 1; done
+  for b in "${BINARIES[@]}" etcd pause; do [ -x "$CACHE/bin/$b" ] || return 1; done
   for b in kube-apiserver etcd kubectl; do [ -x "$KUBEAPITEST_DIR/$b" ] || return 1; done
 }
 
@@ -37,7 +37,7 @@ if all_present; then
   echo "kube-binaries: Kubernetes $KUBE_VERSION binaries are in $CACHE/bin" >&2
   exit 0
 fi
-if [ -x "$CACHE/bin/kube-apiserver" ] && [ -x "$CACHE/bin/etcd" ] && [ -x "$CACHE/bin/kubelet" ]; then
+if [ -x "$CACHE/bin/kube-apiserver" ] && [ -x "$CACHE/bin/etcd" ] && [ -x "$CACHE/bin/kubelet" ] && [ -x "$CACHE/bin/pause" ]; then
   link_for_kube_api_test
   exit 0
 fi
@@ -127,6 +127,11 @@ for b in "${BINARIES[@]}"; do
   install -m 0755 "$built" "$CACHE/bin/$b"
 done
 install -m 0755 "$ROOTFS/usr/bin/etcd" "$CACHE/bin/etcd"
+
+step "building the pause binary (Kubernetes' build/pause/linux/pause.c, static)"
+gcc -Os -static -DVERSION=3.2 -o "$CACHE/bin/pause" "$SRC/build/pause/linux/pause.c" 2>"$WORK/pause.log" \
+  || fail "see $WORK/pause.log"
+strip "$CACHE/bin/pause"
 link_for_kube_api_test
 
 step "cleaning up the build tree"
