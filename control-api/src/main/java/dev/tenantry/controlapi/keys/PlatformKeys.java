@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tenantry.controlapi.ControlApiSettings;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -94,7 +95,17 @@ public class PlatformKeys {
   }
 
   private static void ensureNamespace(KubernetesClient client, String namespace) {
-    if (client.namespaces().withName(namespace).get() == null) {
+    Namespace existing;
+    try {
+      existing = client.namespaces().withName(namespace).get();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403) {
+        // in a cluster the chart made the namespace and grants no rights on namespaces
+        return;
+      }
+      throw e;
+    }
+    if (existing == null) {
       createIgnoringConflict(() -> client.namespaces().resource(
           new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create());
     }
