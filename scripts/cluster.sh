@@ -2,7 +2,10 @@
 # The local Kubernetes control plane: etcd, kube-apiserver (RBAC on), kube-controller-manager
 # and kube-scheduler on loopback, from the binaries scripts/kube-binaries.sh caches.
 #
-#   scripts/cluster.sh start [--state DIR]   start (idempotent), install CRDs and example plans
+#   scripts/cluster.sh start [--state DIR] [--node]   start (idempotent), install CRDs and example
+#                                            plans; --node: ready for scripts/node.sh (the API server
+#                                            also listens on the node's address, which pods reach);
+#                                            --empty: no CRDs or plans (the Helm chart brings them)
 #   scripts/cluster.sh stop  [--state DIR] [--wipe]   stop every process by its pid; --wipe drops data
 #   scripts/cluster.sh status [--state DIR]
 #
@@ -14,12 +17,16 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="$ROOT/.tenantry"
 WIPE=false
+FOR_NODE=false
+EMPTY=false
 CMD="${1:-}"
 shift || true
 while [ $# -gt 0 ]; do
   case "$1" in
     --state) STATE="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
     --wipe) WIPE=true; shift ;;
+    --node) FOR_NODE=true; shift ;;
+    --empty) EMPTY=true; shift ;;
     *) echo "cluster.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -31,6 +38,13 @@ ETCD_PORT="${TENANTRY_ETCD_PORT:-2379}"
 ETCD_PEER_PORT=$((ETCD_PORT + 1))
 SERVICE_CIDR="${TENANTRY_SERVICE_CIDR:-10.96.0.0/16}"
 SERVICE_IP="${TENANTRY_KUBERNETES_SERVICE_IP:-10.96.0.1}"
+NODE_IP="${TENANTRY_NODE_IP:-10.87.0.1}"
+if $FOR_NODE; then
+  # pods reach the API server through the kubernetes Service, whose endpoint is the advertise address
+  BIND_ADDRESS=0.0.0.0; ADVERTISE_ADDRESS="$NODE_IP"
+else
+  BIND_ADDRESS="${TENANTRY_APISERVER_BIND:-127.0.0.1}"; ADVERTISE_ADDRESS="${TENANTRY_APISERVER_ADVERTISE:-127.0.0.1}"
+fi
 PKI="$STATE/pki"
 LOGS="$STATE/logs"
 PIDS="$STATE/pids"
@@ -52,7 +66,7 @@ make_pki() {
     -keyout "$PKI/ca.key" -out "$PKI/ca.crt" 2>/dev/null
   openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
   openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
-  local sans="DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:localhost,IP:127.0.0.1,IP:$SERVICE_IP${TENANTRY_APISERVER_EXTRA_SANS:+,$TENANTRY_APISERVER_EXTRA_SANS}"
+  local sans="DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:localhost,IP:127.0.0.1,IP:$SERVICE_IP,IP:$NODE_IP${TENANTRY_APISERVER_EXTRA_SANS:+,$TENANTRY_APISERVER_EXTRA_SANS}"
   issue apiserver "/CN=kube-apiserver" "subjectAltName=$sans
 extendedKeyUsage=serverAuth"
   issue admin "/O=system:masters/CN=tenantry-admin" "extendedKeyUsage=clientAuth"
@@ -108,7 +122,10 @@ wait_for() { # what seconds command...
   local what="$1" seconds="$2"; shift 2
   local deadline=$((SECONDS + seconds))
   until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || die "$what not ready after ${seconds}s (logs in $LOGS)"
+    if [ $SECONDS -ge $deadline ]; then
+      [ -f "$LOGS/${what%% *}.log" ] && tail -n 15 "$LOGS/${what%% *}.log" >&2
+      die "$what not ready after ${seconds}s (logs in $LOGS)"
+    fi
     sleep 0.5
   done
 }
@@ -132,7 +149,8 @@ start() {
 
   start_process kube-apiserver "$BIN/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
-    --bind-address "${TENANTRY_APISERVER_BIND:-127.0.0.1}" --advertise-address "${TENANTRY_APISERVER_ADVERTISE:-127.0.0.1}" \
+    --bind-address "$BIND_ADDRESS" --advertise-address "$ADVERTISE_ADDRESS" \
+    --kubelet-preferred-address-types InternalIP \
     --secure-port "$APISERVER_PORT" --insecure-port 0 \
     --authorization-mode Node,RBAC --client-ca-file "$PKI/ca.crt" \
     --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
@@ -159,6 +177,16 @@ start() {
     --authorization-kubeconfig "$PKI/scheduler.kubeconfig" \
     --bind-address 127.0.0.1 --port 0 --secure-port "${TENANTRY_SCHEDULER_PORT:-10259}" --leader-elect=false
 
+  # both answer on their secure ports once they run: a port taken or a bad flag shows up here
+  wait_for kube-controller-manager 60 curl -sfk "https://127.0.0.1:${TENANTRY_CONTROLLER_MANAGER_PORT:-10257}/healthz"
+  wait_for kube-scheduler 60 curl -sfk "https://127.0.0.1:${TENANTRY_SCHEDULER_PORT:-10259}/healthz"
+  if ! $EMPTY; then install_crds_and_plans; fi
+  # the default service account of a namespace appears only once the controller-manager runs
+  wait_for "kube-controller-manager (default service account)" 60 kubectl_local get serviceaccount default -n default
+  log "control plane ready: KUBECONFIG=$KUBECONFIG_FILE"
+}
+
+install_crds_and_plans() {
   log "installing the Tenantry CRDs and the example plans"
   kubectl_local apply --server-side --force-conflicts -f "$ROOT/crds/tenants.tenantry.dev-v1.yaml" \
     -f "$ROOT/crds/tenantplans.tenantry.dev-v1.yaml" >/dev/null
@@ -166,9 +194,6 @@ start() {
     crd/tenants.tenantry.dev crd/tenantplans.tenantry.dev >/dev/null
   kubectl_local apply --server-side --force-conflicts -f "$ROOT/crds/examples/plan-free.yaml" \
     -f "$ROOT/crds/examples/plan-pro.yaml" -f "$ROOT/crds/examples/plan-enterprise.yaml" >/dev/null
-  # the default service account of a namespace appears only once the controller-manager runs
-  wait_for "kube-controller-manager (default service account)" 60 kubectl_local get serviceaccount default -n default
-  log "control plane ready: KUBECONFIG=$KUBECONFIG_FILE"
 }
 
 stop_process() { # name

@@ -6,7 +6,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 PACKAGES=(openjdk-17-jdk-headless maven rsync dpkg-dev make gcc openssl curl ca-certificates
-  debian-archive-keyring chromium chromium-driver postgresql-client)
+  debian-archive-keyring chromium chromium-driver postgresql-client
+  containerd runc containernetworking-plugins iptables nftables conntrack socat iproute2 ethtool)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

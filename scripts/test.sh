@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what is missing, makes sure the local
-# PostgreSQL runs, then `mvn -B verify` over every module (real kube-apiserver + etcd per test
-# class, real PostgreSQL, real servers and clients).
+# PostgreSQL runs, builds the base images, then `mvn -B verify -Pimages` over every module (real
+# kube-apiserver + etcd per test class, real PostgreSQL, real servers and clients; the
+# application images as tarballs, which the e2e suite runs on a real local node).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -13,4 +14,6 @@ if command -v pg_ctlcluster >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q 2
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
 fi
 
-exec mvn -B verify "$@"
+scripts/images.sh base
+
+exec mvn -B verify -Pimages "$@"

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * controller-manager, scheduler) in a state directory of its own, on free ports.
  */
 public final class LocalCluster implements AutoCloseable {
+  private static final java.util.Random RANDOM = new java.security.SecureRandom();
   private final Path state;
   private final Map<String, String> ports = new HashMap<>();
 
@@ -28,7 +29,8 @@ public final class LocalCluster implements AutoCloseable {
     this.state = state;
   }
 
-  public static LocalCluster start(Path state) {
+  /** Starts the control plane; {@code options} as for {@code cluster.sh start} (e.g. --node --empty). */
+  public static LocalCluster start(Path state, String... options) {
     LocalCluster cluster = new LocalCluster(state);
     try {
       cluster.ports.put("TENANTRY_APISERVER_PORT", String.valueOf(freePort()));
@@ -38,7 +40,9 @@ public final class LocalCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    cluster.run("start");
+    List<String> args = new ArrayList<>(List.of("start"));
+    args.addAll(List.of(options));
+    cluster.run(args.toArray(String[]::new));
     return cluster;
   }
 
@@ -66,7 +70,12 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Runs {@code scripts/cluster.sh <args> --state <dir>}; fails with the script's output and the logs. */
   public void run(String... args) {
-    Path script = TenantryCrds.checkout().resolve("scripts/cluster.sh");
+    script("cluster.sh", args);
+  }
+
+  /** Runs {@code scripts/<name> <args> --state <dir>} with this cluster's ports. */
+  public void script(String name, String... args) {
+    Path script = TenantryCrds.checkout().resolve("scripts").resolve(name);
     List<String> command = new ArrayList<>(List.of("bash", script.toString()));
     command.addAll(List.of(args));
     command.addAll(List.of("--state", state.toString()));
@@ -75,8 +84,8 @@ public final class LocalCluster implements AutoCloseable {
       builder.environment().putAll(ports);
       Process process = builder.start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IllegalStateException("cluster.sh " + String.join(" ", args) + " failed:\n" + output + "\n" + logs());
+      if (!process.waitFor(300, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IllegalStateException(name + " " + String.join(" ", args) + " failed:\n" + output + "\n" + logs());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -106,10 +115,20 @@ public final class LocalCluster implements AutoCloseable {
     run("stop", "--wipe");
   }
 
+  /**
+   * A free port below the kernel's ephemeral range (32768 and up): a port taken from that range
+   * can be handed to an outgoing connection before the component that should listen on it starts.
+   */
   public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int candidate = 20000 + RANDOM.nextInt(12000);
+      try (ServerSocket socket = new ServerSocket(candidate)) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IOException("no free port between 20000 and 32000");
   }
 
   /** A free port whose successor is free too (etcd's client and peer ports). */

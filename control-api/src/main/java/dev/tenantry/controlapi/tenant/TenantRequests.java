@@ -9,8 +9,9 @@ public final class TenantRequests {
   /** An owner: {@code kind} User or Group. */
   public record OwnerInput(String kind, String name) {}
 
+  /** {@code replicas}, when given, overrides the plan's runtime replicas (0 to 20). */
   public record CreateTenant(String name, String plan, String displayName, List<OwnerInput> owners,
-      String ingressHost, String storageType, String deletionPolicy) {}
+      String ingressHost, String storageType, String deletionPolicy, Integer replicas) {}
 
   /** Fields left null stay as they are; {@code ingressHost: ""} removes the host. */
   public record UpdateTenant(String displayName, String plan, List<OwnerInput> owners, String ingressHost,

@@ -161,12 +161,7 @@ public class TenantService {
         spec.setIngress(input.ingressHost().isBlank() ? null : new IngressSpec(freeIngressHost(input.ingressHost(), name)));
       }
       if (input.replicas() != null) {
-        if (input.replicas() < 0 || input.replicas() > 20) {
-          throw new TenantException.Invalid("replicas", "must be between 0 and 20");
-        }
-        RuntimeOverrides runtime = spec.getRuntime() == null ? new RuntimeOverrides() : spec.getRuntime();
-        runtime.setReplicas(input.replicas());
-        spec.setRuntime(runtime);
+        overrideReplicas(spec, input.replicas());
       }
       if (input.deletionPolicy() != null) {
         spec.setDeletionPolicy(deletionPolicy(input.deletionPolicy()));
@@ -255,10 +250,22 @@ public class TenantService {
     if (input.deletionPolicy() != null) {
       spec.setDeletionPolicy(deletionPolicy(input.deletionPolicy()));
     }
+    if (input.replicas() != null) {
+      overrideReplicas(spec, input.replicas());
+    }
     Tenant tenant = new Tenant();
     tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
     tenant.setSpec(spec);
     return tenant;
+  }
+
+  private static void overrideReplicas(TenantSpec spec, int replicas) {
+    if (replicas < 0 || replicas > 20) {
+      throw new TenantException.Invalid("replicas", "must be between 0 and 20");
+    }
+    RuntimeOverrides runtime = spec.getRuntime() == null ? new RuntimeOverrides() : spec.getRuntime();
+    runtime.setReplicas(replicas);
+    spec.setRuntime(runtime);
   }
 
   private String existingPlan(String plan) {
