@@ -3,6 +3,7 @@
 # the figures with the machine and date.
 #   scripts/bench.sh operator [TENANTS]    the operator on the local control plane (default 1000)
 #   scripts/bench.sh runtime               the tenant runtime's APIs against bare baselines
+#   scripts/bench.sh node                  createTenant to Ready on the real local node (1, then 20 at once)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -18,5 +19,10 @@ case "$what" in
     mvn -B -q install -DskipTests
     mvn -B -pl tenant-runtime -Pbench verify -Dtest=RuntimeBenchmark -Dsurefire.failIfNoSpecifiedTests=false
     cat tenant-runtime/target/benchmarks/runtime.md ;;
-  *) echo "usage: scripts/bench.sh operator [TENANTS] | runtime" >&2; exit 2 ;;
+  node)
+    scripts/images.sh base
+    mvn -B -q install -DskipTests -Pimages
+    mvn -B -pl e2e -Pbench verify -Dtest=NodeBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+    cat e2e/target/benchmarks/node.md ;;
+  *) echo "usage: scripts/bench.sh operator [TENANTS] | runtime | node" >&2; exit 2 ;;
 esac

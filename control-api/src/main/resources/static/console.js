@@ -93,6 +93,18 @@
     $("resume").hidden = !t.suspended;
   }
 
+  // live, from the tenant's runtime: a runtime that cannot answer shows why, nothing else breaks
+  async function loadUsage(name) {
+    $("usage").textContent = "asking the runtime…";
+    try {
+      const data = await graphql(`query($n: String!) { tenant(name: $n) { usage { projects tasks events liveSubscribers storageBytes } } }`, { n: name });
+      const u = data.tenant && data.tenant.usage;
+      $("usage").textContent = u ? `${u.projects} projects · ${u.tasks} tasks · ${u.events} events · ${u.liveSubscribers} live subscribers · ${(u.storageBytes / 1048576).toFixed(1)} MiB stored` : "no answer";
+    } catch (error) {
+      $("usage").textContent = "unavailable: " + error.message;
+    }
+  }
+
   async function loadEvents(name) {
     const data = await graphql(`query($n: String!) { tenant(name: $n) { events { type reason message time } } }`, { n: name });
     $("events").innerHTML = ((data.tenant && data.tenant.events) || [])
@@ -157,6 +169,7 @@
     render();
     refreshTenant(state.selected);
     loadEvents(state.selected);
+    loadUsage(state.selected);
   });
 
   $("create-form").addEventListener("submit", async (event) => {

@@ -244,6 +244,41 @@ class ControlApiTest {
     assertThat(unknown.closed.get(10, TimeUnit.SECONDS)).isEqualTo("4404 tenant not found");
   }
 
+  @Test
+  void usageARuntimeCannotGiveIsAnErrorOnThatFieldOnly() {
+    create(admin, Map.of("name", "quiet", "plan", "free", "owners", List.of(Map.of("kind", "User", "name", "q@example.com"))))
+        .expectStatus().isCreated();
+    awaitCached("quiet");
+    // not provisioned yet: nothing to ask
+    graphql(viewer).document("{ tenant(name: \"quiet\") { name phase usage { projects } } }").execute()
+        .errors().satisfy(errors -> assertThat(errors).singleElement().satisfies(e -> {
+          assertThat(e.getExtensions()).containsEntry("code", "UNAVAILABLE");
+          assertThat(e.getPath()).isEqualTo("tenant.usage");
+          assertThat(e.getMessage()).contains("no runtime of tenant 'quiet' is ready");
+        }))
+        .path("tenant.name").entity(String.class).isEqualTo("quiet")
+        .path("tenant.usage").valueIsNull();
+
+    // a runtime said to be ready at an address where nothing answers, behind a published CA
+    client.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("tenantry-ca")
+        .withNamespace("tenantry-system").endMetadata().withData(Map.of("ca.crt",
+            dev.tenantry.operator.pki.CertificateAuthority.create("test-ca", java.time.Clock.systemUTC()).certificatePem()))
+        .build()).serverSideApply();
+    Tenant tenant = client.resources(Tenant.class).withName("quiet").get();
+    TenantStatus status = new TenantStatus();
+    status.setPhase(Phase.Ready);
+    status.setRuntime(new dev.tenantry.crds.tenant.RuntimeStatus("img", 1, 1, "127.0.0.1"));
+    tenant.setStatus(status);
+    client.resource(tenant).patchStatus();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        http.get().uri("/api/v1/tenants/quiet/usage").headers(h -> h.setBearerAuth(viewer)).exchange()
+            .expectStatus().isEqualTo(503)
+            .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody().jsonPath("$.detail").value(detail ->
+                assertThat(String.valueOf(detail)).contains("the runtime of tenant 'quiet' did not answer: UNAVAILABLE")));
+    client.resources(Tenant.class).withName("quiet").delete();
+  }
+
   void patchStatus(String name, int completed, String[] steps) {
     Tenant tenant = client.resources(Tenant.class).withName(name).get();
     TenantStatus status = new TenantStatus();

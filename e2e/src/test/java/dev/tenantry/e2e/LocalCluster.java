@@ -31,7 +31,13 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts the control plane; {@code options} as for {@code cluster.sh start} (e.g. --node --empty). */
   public static LocalCluster start(Path state, String... options) {
+    return start(state, Map.of(), options);
+  }
+
+  /** As {@link #start(Path, String...)}, with settings for every script run (e.g. TENANTRY_NODE_VOLUMES). */
+  public static LocalCluster start(Path state, Map<String, String> environment, String... options) {
     LocalCluster cluster = new LocalCluster(state);
+    cluster.ports.putAll(environment);
     try {
       cluster.ports.put("TENANTRY_APISERVER_PORT", String.valueOf(freePort()));
       cluster.ports.put("TENANTRY_ETCD_PORT", String.valueOf(freePortPair()));

@@ -1,21 +1,29 @@
 package dev.tenantry.crds.tenant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
-/** The runtime Deployment as the operator last saw it. */
+/** The runtime Deployment and Service as the operator last saw them. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RuntimeStatus {
   private String image;
   private Integer replicas;
   private Integer readyReplicas;
+  @JsonPropertyDescription("Cluster IP of the runtime Service: what platform clients dial where there is no cluster DNS")
+  private String serviceIP;
 
   public RuntimeStatus() {}
 
   public RuntimeStatus(String image, Integer replicas, Integer readyReplicas) {
+    this(image, replicas, readyReplicas, null);
+  }
+
+  public RuntimeStatus(String image, Integer replicas, Integer readyReplicas, String serviceIP) {
     this.image = image;
     this.replicas = replicas;
     this.readyReplicas = readyReplicas;
+    this.serviceIP = serviceIP;
   }
 
   public String getImage() {
@@ -42,16 +50,25 @@ public class RuntimeStatus {
     this.readyReplicas = readyReplicas;
   }
 
+  public String getServiceIP() {
+    return serviceIP;
+  }
+
+  public void setServiceIP(String serviceIP) {
+    this.serviceIP = serviceIP;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RuntimeStatus other
         && Objects.equals(image, other.image)
         && Objects.equals(replicas, other.replicas)
-        && Objects.equals(readyReplicas, other.readyReplicas);
+        && Objects.equals(readyReplicas, other.readyReplicas)
+        && Objects.equals(serviceIP, other.serviceIP);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(image, replicas, readyReplicas);
+    return Objects.hash(image, replicas, readyReplicas, serviceIP);
   }
 }

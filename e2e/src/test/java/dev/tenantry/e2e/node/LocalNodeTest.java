@@ -6,14 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.e2e.LocalCluster;
 import dev.tenantry.runtime.grpc.v1.ListProjectsRequest;
 import dev.tenantry.runtime.grpc.v1.ProjectServiceGrpc;
 import dev.tenantry.testkit.PlatformChart;
 import dev.tenantry.testkit.TenantryCrds;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
@@ -31,20 +28,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -66,78 +59,33 @@ class LocalNodeTest {
   static final Duration PROVISIONING = Duration.ofMinutes(5);
   static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
-  static HostState before;
-  static LocalCluster cluster;
+  static LocalPlatform platform;
   static KubernetesClient kube;
   static HttpClient http;
   static URI controlApi;
   static String adminToken;
 
   @BeforeAll
-  static void bringUpThePlatform() throws Exception {
-    Path checkout = TenantryCrds.checkout();
-    for (String app : List.of("tenant-runtime", "operator", "control-api")) {
-      assertThat(checkout.resolve(app + "/target/jib-image.tar"))
-          .as("the %s image tarball: build with `scripts/images.sh base && mvn -Pimages package` (scripts/test.sh does)",
-              app).exists();
-    }
-    assertThat(HostState.run("ip", "link", "show", "cni0")).as("another local node runs here: scripts/down.sh first")
-        .contains("does not exist");
-    before = HostState.capture();
-
-    Path state = checkout.resolve("e2e/target/local-node");
-    cluster = LocalCluster.start(state, "--node", "--empty");
-    cluster.script("node.sh", "start");
-    kube = cluster.client(null);
-
-    // what scripts/up.sh does: the platform PostgreSQL for tenant databases, then the chart
-    kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(PlatformChart.NAMESPACE)
-        .endMetadata().build()).serverSideApply();
-    kube.resource(new SecretBuilder().withNewMetadata().withName("tenantry-postgres-admin")
-        .withNamespace(PlatformChart.NAMESPACE).endMetadata()
-        .withStringData(Map.of("url", "jdbc:postgresql://10.87.0.1:5432/postgres", "username", "postgres",
-            "password", "")).build()).serverSideApply();
-    PlatformChart.installOrUpgrade(cluster.kubeconfig(), List.of(checkout.resolve("scripts/local-values.yaml")));
-
-    waitUntil("the operator and the control API to be Ready", Duration.ofMinutes(4), () ->
-        kube.apps().deployments().inNamespace(PlatformChart.NAMESPACE).list().getItems().stream()
-            .allMatch(d -> d.getStatus() != null && d.getStatus().getReadyReplicas() != null
-                && d.getStatus().getReadyReplicas().equals(d.getSpec().getReplicas())), PlatformChart.NAMESPACE);
-
-    String ip = kube.services().inNamespace(PlatformChart.NAMESPACE).withName("tenantry-control-api").get()
-        .getSpec().getClusterIP();
-    controlApi = URI.create("http://" + ip + ":8090");
-    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    adminToken = waitFor("the bootstrap admin token", Duration.ofSeconds(60), () -> {
-      var secret = kube.secrets().inNamespace(PlatformChart.NAMESPACE).withName("tenantry-admin-token").get();
-      return secret == null ? null : new String(Base64.getDecoder().decode(secret.getData().get("token")),
-          StandardCharsets.UTF_8);
-    });
+  static void bringUpThePlatform() {
+    platform = LocalPlatform.start(TenantryCrds.checkout().resolve("e2e/target/local-node"));
+    kube = platform.kube;
+    http = platform.http;
+    controlApi = platform.controlApi;
+    adminToken = platform.adminToken;
   }
 
   @AfterAll
-  static void stopAndPutTheHostBack() {
-    List<String> leftovers = new ArrayList<>();
-    if (cluster != null) {
-      try (Connection db = DriverManager.getConnection(PG_URL, "postgres", "")) {
-        // a Retain database outlives its tenant by design; the test made it, the test drops it
-        db.createStatement().execute("DROP DATABASE IF EXISTS tenant_e2e_kept");
-        db.createStatement().execute("DROP ROLE IF EXISTS tenant_e2e_kept");
-      } catch (Exception e) {
-        leftovers.add("database tenant_e2e_kept: " + e.getMessage());
-      }
-      if (kube != null) {
-        kube.close();
-      }
-      cluster.script("node.sh", "stop");
-      cluster.close();
+  static void stopAndPutTheHostBack() throws Exception {
+    if (platform == null) {
+      return;
     }
-    if (before != null) {
-      HostState after = HostState.capture();
-      assertThat(after).as("the host after scripts/node.sh stop").isEqualTo(before);
+    try (Connection db = DriverManager.getConnection(PG_URL, "postgres", "")) {
+      // a Retain database outlives its tenant by design; the test made it, the test drops it
+      db.createStatement().execute("DROP DATABASE IF EXISTS tenant_e2e_kept");
+      db.createStatement().execute("DROP ROLE IF EXISTS tenant_e2e_kept");
+    } finally {
+      platform.close();
     }
-    assertThat(HostState.run("pgrep", "-f", "e2e/target/local-node")).as("processes left behind").isBlank();
-    assertThat(leftovers).isEmpty();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -202,6 +150,12 @@ class LocalNodeTest {
           "an event on /ws/events");
       assertThat(fromSocket.path("sequence").asLong()).isEqualTo(first.at("/payload/data/taskEvents/sequence").asLong());
     }
+
+    // the control API asks the runtime itself (gRPC TenantAdmin.GetUsage over TLS to the platform CA)
+    JsonNode usage = controlGraphQl("query { tenant(name: \"e2e-alpha\") { usage { projects events liveSubscribers } } }",
+        Map.of()).at("/tenant/usage");
+    assertThat(usage.path("projects").asInt()).as("usage %s", usage).isEqualTo(1);
+    assertThat(usage.path("events").asInt()).isPositive();
 
     String ca = new String(Base64.getDecoder().decode(kube.secrets().inNamespace("tenant-e2e-alpha")
         .withName("runtime-tls").get().getData().get("ca.crt")), StandardCharsets.UTF_8);
@@ -320,26 +274,15 @@ class LocalNodeTest {
   // ------------------------------------------------------------------------------------------
 
   static JsonNode controlGraphQl(String query, Map<String, Object> variables) throws Exception {
-    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(controlApi.resolve("/graphql"))
-        .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("query", query, "variables", variables))))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    JsonNode body = JSON.readTree(answer.body());
-    assertThat(body.path("errors").isMissingNode()).as("GraphQL errors: %s", body.path("errors")).isTrue();
-    return body.path("data");
+    return platform.graphql(query, variables);
   }
 
   static HttpResponse<String> controlRest(String method, String path, Object body) throws Exception {
-    return http.send(HttpRequest.newBuilder(controlApi.resolve(path))
-        .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-        .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return platform.rest(method, path, body);
   }
 
   static String tenantToken(String tenant) throws Exception {
-    return controlGraphQl("""
-        mutation($t: String!) { issueTenantToken(tenant: $t, subject: "e2e@tenantry.dev", roles: ["tenant-admin"], ttl: "1h") { token } }""",
-        Map.of("t", tenant)).at("/issueTenantToken/token").asText();
+    return platform.tenantToken(tenant);
   }
 
   static JsonNode runtimeGraphQl(URI runtime, String token, String query) throws Exception {
@@ -354,8 +297,7 @@ class LocalNodeTest {
   }
 
   static URI runtimeUri(String tenant) {
-    return URI.create("http://" + kube.services().inNamespace("tenant-" + tenant).withName("runtime").get()
-        .getSpec().getClusterIP() + ":8080");
+    return platform.runtimeUri(tenant);
   }
 
   static URI ws(URI base, String path) {
@@ -382,50 +324,7 @@ class LocalNodeTest {
     }
   }
 
-  /** Waits with a deadline; on failure names what it waited for and shows the namespace's state and logs. */
-  static void waitUntil(String what, Duration timeout, java.util.concurrent.Callable<Boolean> condition,
-      String namespace) {
-    try {
-      Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-          .until(condition);
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError("waited " + timeout + " for " + what + "\n" + diagnostics(namespace), e);
-    }
-  }
-
-  static <T> T waitFor(String what, Duration timeout, Supplier<T> value) {
-    try {
-      return Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-          .until(value::get, v -> v != null);
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError("waited " + timeout + " for " + what + "\n" + diagnostics(PlatformChart.NAMESPACE), e);
-    }
-  }
-
-  static String diagnostics(String namespace) {
-    StringBuilder out = new StringBuilder();
-    try {
-      kube.resources(Tenant.class).list().getItems().forEach(t -> out.append("tenant ").append(t.getMetadata().getName())
-          .append(": ").append(t.getStatus() == null ? "(no status)" : t.getStatus().getPhase() + " "
-              + t.getStatus().getConditions()).append('\n'));
-      for (Pod pod : kube.pods().inNamespace(namespace).list().getItems()) {
-        out.append("pod ").append(pod.getMetadata().getName()).append(": ").append(pod.getStatus().getPhase())
-            .append(' ').append(pod.getStatus().getContainerStatuses()).append('\n');
-        try {
-          String log = kube.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).tailingLines(30).getLog();
-          out.append(log).append('\n');
-        } catch (RuntimeException e) {
-          out.append("(no log: ").append(e.getMessage()).append(")\n");
-        }
-      }
-      kube.v1().events().inNamespace(namespace).list().getItems().stream().skip(Math.max(0,
-          kube.v1().events().inNamespace(namespace).list().getItems().size() - 15))
-          .forEach(e -> out.append("event ").append(e.getReason()).append(": ").append(e.getMessage()).append('\n'));
-    } catch (RuntimeException e) {
-      out.append("(diagnostics failed: ").append(e.getMessage()).append(")\n");
-    }
-    // the control plane's and the node's logs (kubelet, containerd, kube-proxy)
-    out.append(cluster.logs());
-    return out.toString();
+  static void waitUntil(String what, Duration timeout, Callable<Boolean> condition, String namespace) {
+    platform.waitUntil(what, timeout, condition, namespace);
   }
 }

@@ -1,5 +1,6 @@
 package dev.tenantry.operator.pki;
 
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PlatformCaStore {
   public static final String SECRET_NAME = "tenantry-ca";
+  /** The CA certificate alone (key {@code ca.crt}), for clients of tenant runtimes such as the control API. */
+  public static final String CERTIFICATE_CONFIG_MAP = "tenantry-ca";
   private static final Logger LOG = LoggerFactory.getLogger(PlatformCaStore.class);
 
   private final KubernetesClient client;
@@ -31,7 +34,17 @@ public final class PlatformCaStore {
     this.clock = clock;
   }
 
+  /** The platform CA, created on first start; its certificate is (re)published in a ConfigMap. */
   public CertificateAuthority loadOrCreate() {
+    CertificateAuthority ca = loadOrCreateSecret();
+    client.resource(new ConfigMapBuilder().withNewMetadata().withName(CERTIFICATE_CONFIG_MAP).withNamespace(namespace)
+            .addToLabels("app.kubernetes.io/part-of", "tenantry").endMetadata()
+            .withData(Map.of("ca.crt", ca.certificatePem())).build())
+        .fieldManager("tenantry-operator").forceConflicts().serverSideApply();
+    return ca;
+  }
+
+  private CertificateAuthority loadOrCreateSecret() {
     Secret existing = client.secrets().inNamespace(namespace).withName(SECRET_NAME).get();
     if (existing != null) {
       return fromSecret(existing);

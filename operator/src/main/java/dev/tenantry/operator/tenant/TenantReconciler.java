@@ -256,7 +256,9 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   private RuntimeStatus runtimeStatus(Tenant tenant, Context<Tenant> context, TenantModel model) {
     Optional<Deployment> actual = deployment.getSecondaryResource(tenant, context);
     int ready = actual.map(Deployment::getStatus).map(s -> s.getReadyReplicas()).orElse(0);
-    return new RuntimeStatus(model.image(), model.replicas(), ready);
+    String serviceIP = service.getSecondaryResource(tenant, context).map(s -> s.getSpec().getClusterIP())
+        .filter(ip -> !ip.isBlank() && !"None".equals(ip)).orElse(null);
+    return new RuntimeStatus(model.image(), model.replicas(), ready, serviceIP);
   }
 
   private static StepOutcome runtimeOutcome(TenantModel model, RuntimeStatus runtime) {
