@@ -1,5 +1,6 @@
 package dev.tenantry.controlapi;
 
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -9,6 +10,17 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class ControlApiApplication {
   public static void main(String[] args) {
-    SpringApplication.run(ControlApiApplication.class, args);
+    SpringApplication application = new SpringApplication(ControlApiApplication.class);
+    application.setDefaultProperties(tracingExport(System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT")));
+    application.run(args);
+  }
+
+  /** Spans go over OTLP/HTTP only when the standard OpenTelemetry endpoint variable is set. */
+  static Map<String, Object> tracingExport(String endpoint) {
+    if (endpoint == null || endpoint.isBlank()) {
+      return Map.of();
+    }
+    return Map.of("management.opentelemetry.tracing.export.otlp.endpoint",
+        endpoint.replaceAll("/+$", "") + "/v1/traces");
   }
 }

@@ -279,6 +279,21 @@ class ControlApiTest {
     client.resources(Tenant.class).withName("quiet").delete();
   }
 
+  @Test
+  void createTenantContinuesTheCallersTraceInASpanOfItsOwn() {
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    http.post().uri("/api/v1/tenants").headers(h -> {
+      h.setBearerAuth(admin);
+      h.set("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01");
+    }).contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "traced", "plan", "free",
+        "owners", List.of(Map.of("kind", "User", "name", "t@example.com")))).exchange().expectStatus().isCreated();
+    String stored = client.resources(Tenant.class).withName("traced").get().getMetadata().getAnnotations()
+        .get(TenantryApi.TRACEPARENT_ANNOTATION);
+    // the same trace, a span of the control API's (not the caller's), sampled
+    assertThat(stored).matches("00-" + traceId + "-[0-9a-f]{16}-01").doesNotContain("00f067aa0ba902b7");
+    client.resources(Tenant.class).withName("traced").delete();
+  }
+
   void patchStatus(String name, int completed, String[] steps) {
     Tenant tenant = client.resources(Tenant.class).withName(name).get();
     TenantStatus status = new TenantStatus();

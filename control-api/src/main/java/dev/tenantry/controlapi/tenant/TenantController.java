@@ -14,7 +14,6 @@ import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -38,9 +37,9 @@ public class TenantController {
   }
 
   @PostMapping("/tenants")
-  Mono<ResponseEntity<TenantView>> create(@RequestBody TenantRequests.CreateTenant body, Authentication caller,
-      @RequestHeader(value = "traceparent", required = false) String traceparent) {
-    return tenants.create(caller.getName(), body, traceparent)
+  Mono<ResponseEntity<TenantView>> create(@RequestBody TenantRequests.CreateTenant body, Authentication caller) {
+    // a caller's traceparent header is continued by the server's own observation
+    return tenants.create(caller.getName(), body)
         .map(view -> ResponseEntity.created(URI.create("/api/v1/tenants/" + view.name())).body(view));
   }
 

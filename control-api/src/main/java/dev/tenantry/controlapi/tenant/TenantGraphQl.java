@@ -60,7 +60,7 @@ public class TenantGraphQl {
   @MutationMapping
   @PreAuthorize(ADMIN)
   Mono<TenantView> createTenant(@Argument TenantRequests.CreateTenant input, Authentication caller) {
-    return tenants.create(caller.getName(), input, null);
+    return tenants.create(caller.getName(), input);
   }
 
   @MutationMapping

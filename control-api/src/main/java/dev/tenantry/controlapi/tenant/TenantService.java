@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -53,10 +55,11 @@ public class TenantService {
   private final AuditLog audit;
   private final PlatformKeys keys;
   private final ControlApiSettings settings;
+  private final Tracer tracer;
 
   public TenantService(KubernetesClient client, SharedIndexInformer<Tenant> tenants,
       SharedIndexInformer<TenantPlan> plans, SharedIndexInformer<Event> events, AuditLog audit, PlatformKeys keys,
-      ControlApiSettings settings) {
+      ControlApiSettings settings, Tracer tracer) {
     this.client = client;
     this.tenants = tenants;
     this.plans = plans;
@@ -64,6 +67,7 @@ public class TenantService {
     this.audit = audit;
     this.keys = keys;
     this.settings = settings;
+    this.tracer = tracer;
   }
 
   /** A recent Kubernetes Event of a tenant. */
@@ -132,14 +136,26 @@ public class TenantService {
 
   // ------------------------------------------------------------------------------------ writes
 
-  public Mono<TenantView> create(String actor, TenantRequests.CreateTenant input, String traceparent) {
+  /**
+   * Creates the Tenant inside a span of its own, child of the caller's trace (a {@code traceparent}
+   * header continues it), and stores that span's W3C context on the Tenant so the operator's
+   * reconcile spans join the same trace.
+   */
+  public Mono<TenantView> create(String actor, TenantRequests.CreateTenant input) {
     return Mono.fromCallable(() -> {
-      Tenant tenant = validNewTenant(input);
-      tenant.getMetadata().setAnnotations(Map.of(TenantryApi.TRACEPARENT_ANNOTATION,
-          traceparent == null || traceparent.isBlank() ? newTraceparent() : traceparent));
-      Tenant created = write(() -> client.resource(tenant).create());
-      audit.record(actor, "TenantCreated", input.name(), "succeeded", "tenant created on plan " + input.plan());
-      return TenantView.of(created);
+      Span span = tracer.nextSpan().name("tenant create").tag("tenantry.tenant", String.valueOf(input.name())).start();
+      try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
+        Tenant tenant = validNewTenant(input);
+        tenant.getMetadata().setAnnotations(Map.of(TenantryApi.TRACEPARENT_ANNOTATION, traceparent(span)));
+        Tenant created = write(() -> client.resource(tenant).create());
+        audit.record(actor, "TenantCreated", input.name(), "succeeded", "tenant created on plan " + input.plan());
+        return TenantView.of(created);
+      } catch (RuntimeException e) {
+        span.error(e);
+        throw e;
+      } finally {
+        span.end();
+      }
     }).subscribeOn(Schedulers.boundedElastic())
         .doOnError(TenantException.class, e -> audit.record(actor, "TenantCreated",
             String.valueOf(input.name()), "refused", e.getMessage()));
@@ -361,11 +377,17 @@ public class TenantService {
   }
 
   /** A W3C trace context for a request that came without one, so the operator's spans share a trace. */
-  static String newTraceparent() {
-    byte[] trace = new byte[16];
-    byte[] span = new byte[8];
-    RANDOM.nextBytes(trace);
-    RANDOM.nextBytes(span);
-    return "00-" + HexFormat.of().formatHex(trace) + "-" + HexFormat.of().formatHex(span) + "-01";
+  /** The span's context as a W3C traceparent; a fresh random one when tracing is off (no-op spans). */
+  static String traceparent(Span span) {
+    String traceId = span.context().traceId();
+    String spanId = span.context().spanId();
+    if (traceId == null || traceId.isBlank() || spanId == null || spanId.isBlank()) {
+      byte[] trace = new byte[16];
+      byte[] parent = new byte[8];
+      RANDOM.nextBytes(trace);
+      RANDOM.nextBytes(parent);
+      return "00-" + HexFormat.of().formatHex(trace) + "-" + HexFormat.of().formatHex(parent) + "-01";
+    }
+    return "00-" + traceId + "-" + spanId + "-" + (Boolean.FALSE.equals(span.context().sampled()) ? "00" : "01");
   }
 }

@@ -75,6 +75,8 @@ class TenantModelTest {
     assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
     assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
+    assertThat(container.getStartupProbe().getFailureThreshold() * container.getStartupProbe().getPeriodSeconds())
+        .as("seconds a runtime may take to start on a busy node before it is restarted").isGreaterThanOrEqualTo(300);
     assertThat(container.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(8080, 9090, 8081);
     assertThat(env(container.getEnv(), "TENANTRY_TENANT")).isEqualTo("acme");
     assertThat(env(container.getEnv(), "TENANTRY_STORAGE")).isEqualTo("embedded");
@@ -103,6 +105,23 @@ class TenantModelTest {
     TenantModel suspended = new TenantModel(tenant, plan(StorageType.Embedded, 1), SETTINGS);
     assertThat(suspended.deployment().getSpec().getReplicas()).isZero();
     assertThat(suspended.podDisruptionBudget()).isEmpty();
+  }
+
+  @Test
+  void runtimesOfHalfACpuOrLessUseTheC1CompilerOnly() {
+    Tenant tenant = tenant("acme");
+    RuntimeOverrides overrides = new RuntimeOverrides();
+    tenant.getSpec().setRuntime(overrides);
+    overrides.setResources(new ResourceRequirementsBuilder().addToLimits("cpu", new Quantity("500m")).build());
+    assertThat(env(new TenantModel(tenant, plan(StorageType.Embedded, 1), SETTINGS).deployment().getSpec()
+        .getTemplate().getSpec().getContainers().get(0).getEnv(), "JAVA_TOOL_OPTIONS"))
+        .isEqualTo("-XX:MaxRAMPercentage=70 -Djava.io.tmpdir=/tmp -XX:TieredStopAtLevel=1");
+    overrides.setResources(new ResourceRequirementsBuilder().addToLimits("cpu", new Quantity("1")).build());
+    assertThat(new TenantModel(tenant, plan(StorageType.Embedded, 1), SETTINGS).javaOptions())
+        .doesNotContain("TieredStopAtLevel");
+    overrides.setResources(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("1Gi")).build());
+    assertThat(new TenantModel(tenant, plan(StorageType.Embedded, 1), SETTINGS).javaOptions())
+        .as("no CPU limit: no reason to give up C2").doesNotContain("TieredStopAtLevel");
   }
 
   @Test
