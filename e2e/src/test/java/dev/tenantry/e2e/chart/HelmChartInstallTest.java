@@ -16,6 +16,7 @@ import dev.tenantry.testkit.PlatformChart;
 import dev.tenantry.testkit.TenantryCrds;
 import dev.tenantry.testkit.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -63,6 +65,19 @@ class HelmChartInstallTest {
   @Test
   @Order(2)
   void installsThePlatformWithItsValues(KubeApiServer server, KubernetesClient admin) {
+    // a cluster with the Prometheus operator's API: the chart adds ServiceMonitors there only
+    admin.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName("servicemonitors.monitoring.coreos.com").endMetadata()
+        .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
+        .withNewNames().withKind("ServiceMonitor").withPlural("servicemonitors").withSingular("servicemonitor")
+        .withListKind("ServiceMonitorList").endNames()
+        .addNewVersion().withName("v1").withServed(true).withStorage(true).withNewSchema().withNewOpenAPIV3Schema()
+        .withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema().endVersion()
+        .endSpec().build()).create();
+    admin.apiextensions().v1().customResourceDefinitions().withName("servicemonitors.monitoring.coreos.com")
+        .waitUntilCondition(crd -> crd.getStatus() != null && crd.getStatus().getConditions().stream()
+            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())), 30, TimeUnit.SECONDS);
+
     Release release = PlatformChart.installOrUpgrade(server.writeKubeConfig(temp.resolve("kubeconfig")),
         List.of(Chart.directory().resolve("ci/production-values.yaml")));
     assertThat(release.getStatus()).isEqualTo("deployed");
@@ -80,6 +95,9 @@ class HelmChartInstallTest {
     assertThat(admin.supports(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class)).isFalse();
     assertThat(admin.network().v1().networkPolicies().inNamespace(Chart.NAMESPACE).withName("tenantry-platform").get())
         .isNotNull();
+    assertThat(admin.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor").inNamespace(Chart.NAMESPACE)
+        .list().getItems()).extracting(m -> m.getMetadata().getName())
+        .containsExactlyInAnyOrder("tenantry-operator", "tenantry-control-api");
   }
 
   @Test
