@@ -191,7 +191,11 @@ class OperatorBenchmark {
 
   private static Process startOperator(LocalCluster cluster, Path jar, int port) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-XX:+UseSerialGC", "-jar", jar.toString())
+    // as in the chart's pod: a 512Mi limit and MaxRAMPercentage=50 give the heap 256 MiB
+    List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
+    command.addAll(List.of(System.getProperty("bench.operator.jvm", "-Xmx256m").split("\\s+")));
+    command.addAll(List.of("-jar", jar.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(cluster.state().resolve("logs/operator.log").toFile());
     builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
