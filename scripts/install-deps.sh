@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-PACKAGES=(openjdk-17-jdk-headless maven rsync dpkg-dev make gcc openssl curl ca-certificates
+PACKAGES=(openjdk-17-jdk-headless maven rsync dpkg-dev make gcc libc6-dev openssl curl ca-certificates
   debian-archive-keyring chromium chromium-driver postgresql-client
   containerd runc containernetworking-plugins iptables nftables conntrack socat iproute2 ethtool)
 
