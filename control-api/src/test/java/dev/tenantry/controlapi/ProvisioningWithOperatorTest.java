@@ -6,7 +6,7 @@ import dev.tenantry.controlapi.ControlApiTestSupport.Recorder;
 import dev.tenantry.operator.OperatorConfig;
 import dev.tenantry.operator.TenantryOperator;
 import dev.tenantry.testkit.KubeApiServer;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import dev.tenantry.testkit.RuntimePods;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,12 +68,8 @@ class ProvisioningWithOperatorTest {
           .anyMatch(m -> "live".equals(m.path("tenant").asString()) && m.path("completedSteps").asInt() == 4
               && runtimeReason(m).equals("WaitingForPods")));
       // the operator may still be applying the Deployment: retry a status write that lost the race
-      Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() ->
-          client.apps().deployments().inNamespace("tenant-live").withName("runtime").editStatus(d -> {
-            d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).withAvailableReplicas(1)
-                .withUpdatedReplicas(1).withObservedGeneration(d.getMetadata().getGeneration()).build());
-            return d;
-          }));
+      Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+          .untilAsserted(() -> RuntimePods.reportReady(client, "live"));
       Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> socket.messages.stream()
           .anyMatch(m -> "live".equals(m.path("tenant").asString()) && "Ready".equals(m.path("phase").asString())));
 

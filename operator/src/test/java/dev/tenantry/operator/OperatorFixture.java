@@ -2,10 +2,9 @@ package dev.tenantry.operator;
 
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.tenant.dependent.ConfigMapDependentResource;
+import dev.tenantry.testkit.RuntimePods;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,14 +59,6 @@ public final class OperatorFixture {
 
   /** No kubelet runs pods here: mark the runtime's pods ready as the Deployment controller would. */
   public static void markRuntimeReady(KubernetesClient client, String tenant) {
-    var deployment = client.apps().deployments().inNamespace("tenant-" + tenant).withName("runtime");
-    Deployment current = await().until(deployment::get, d -> d != null);
-    int replicas = current.getSpec().getReplicas();
-    deployment.editStatus(d -> {
-      d.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
-          .withAvailableReplicas(replicas).withUpdatedReplicas(replicas)
-          .withObservedGeneration(d.getMetadata().getGeneration()).build());
-      return d;
-    });
+    RuntimePods.reportReady(client, tenant);
   }
 }

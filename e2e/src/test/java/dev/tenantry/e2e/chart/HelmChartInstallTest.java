@@ -13,13 +13,13 @@ import dev.tenantry.operator.OperatorConfig;
 import dev.tenantry.operator.TenantryOperator;
 import dev.tenantry.testkit.KubeApiServer;
 import dev.tenantry.testkit.PlatformChart;
+import dev.tenantry.testkit.RuntimePods;
 import dev.tenantry.testkit.TenantryCrds;
 import dev.tenantry.testkit.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -149,16 +149,8 @@ class HelmChartInstallTest {
       tenant.setSpec(spec);
       admin.resource(tenant).create();
 
-      var deployment = admin.apps().deployments().inNamespace("tenant-charted").withName("runtime");
-      Deployment current = await().until(deployment::get, d -> d != null);
-      int replicas = current.getSpec().getReplicas();
-      // no kubelet on this API server: report the pods ready as the Deployment controller would
-      deployment.editStatus(d -> {
-        d.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
-            .withAvailableReplicas(replicas).withUpdatedReplicas(replicas)
-            .withObservedGeneration(d.getMetadata().getGeneration()).build());
-        return d;
-      });
+      // no kubelet on this API server
+      RuntimePods.reportReady(admin, "charted");
       Tenant ready = await().until(() -> admin.resources(Tenant.class).withName("charted").get(),
           t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.Ready);
       assertThat(ready.getStatus().getConditions()).allSatisfy(c -> assertThat(c.getStatus()).isEqualTo("True"));
