@@ -53,7 +53,8 @@ KUBECONFIG_FILE="$STATE/kubeconfig"
 log() { echo "cluster: $*" >&2; }
 die() { echo "cluster: ERROR: $*" >&2; exit 1; }
 
-pid_alive() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
+# shellcheck source=lib/processes.sh
+. "$ROOT/scripts/lib/processes.sh"
 
 # ---------------------------------------------------------------------------------------------
 # certificates (openssl): one CA; apiserver serving cert; client certs per component
@@ -67,22 +68,13 @@ make_pki() {
   openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
   openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
   local sans="DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:localhost,IP:127.0.0.1,IP:$SERVICE_IP,IP:$NODE_IP${TENANTRY_APISERVER_EXTRA_SANS:+,$TENANTRY_APISERVER_EXTRA_SANS}"
-  issue apiserver "/CN=kube-apiserver" "subjectAltName=$sans
+  issue_cert "$PKI" apiserver "/CN=kube-apiserver" "subjectAltName=$sans
 extendedKeyUsage=serverAuth"
-  issue admin "/O=system:masters/CN=tenantry-admin" "extendedKeyUsage=clientAuth"
-  issue controller-manager "/CN=system:kube-controller-manager" "extendedKeyUsage=clientAuth"
-  issue scheduler "/CN=system:kube-scheduler" "extendedKeyUsage=clientAuth"
-  issue apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "extendedKeyUsage=clientAuth"
+  issue_cert "$PKI" admin "/O=system:masters/CN=tenantry-admin" "extendedKeyUsage=clientAuth"
+  issue_cert "$PKI" controller-manager "/CN=system:kube-controller-manager" "extendedKeyUsage=clientAuth"
+  issue_cert "$PKI" scheduler "/CN=system:kube-scheduler" "extendedKeyUsage=clientAuth"
+  issue_cert "$PKI" apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "extendedKeyUsage=clientAuth"
   umask "$old_umask"
-}
-
-issue() { # name subject extensions
-  local name="$1" subject="$2" ext="$3"
-  openssl req -newkey rsa:2048 -nodes -subj "$subject" -keyout "$PKI/$name.key" -out "$PKI/$name.csr" 2>/dev/null
-  printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n%s\n' "$ext" >"$PKI/$name.ext"
-  openssl x509 -req -in "$PKI/$name.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial \
-    -days 3650 -extfile "$PKI/$name.ext" -out "$PKI/$name.crt" 2>/dev/null
-  rm -f "$PKI/$name.csr" "$PKI/$name.ext"
 }
 
 kubeconfig_for() { # name file
@@ -109,27 +101,6 @@ EOF
 }
 
 # ---------------------------------------------------------------------------------------------
-start_process() { # name command...
-  local name="$1"; shift
-  if pid_alive "$name"; then return 0; fi
-  mkdir -p "$LOGS" "$PIDS"
-  # setsid: a process group of its own, so stop can signal the whole group
-  setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
-  echo $! >"$PIDS/$name.pid"
-}
-
-wait_for() { # what seconds command...
-  local what="$1" seconds="$2"; shift 2
-  local deadline=$((SECONDS + seconds))
-  until "$@" >/dev/null 2>&1; do
-    if [ $SECONDS -ge $deadline ]; then
-      [ -f "$LOGS/${what%% *}.log" ] && tail -n 15 "$LOGS/${what%% *}.log" >&2
-      die "$what not ready after ${seconds}s (logs in $LOGS)"
-    fi
-    sleep 0.5
-  done
-}
-
 kubectl_local() { "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 
 start() {
@@ -196,20 +167,6 @@ install_crds_and_plans() {
     -f "$ROOT/crds/examples/plan-pro.yaml" -f "$ROOT/crds/examples/plan-enterprise.yaml" >/dev/null
 }
 
-stop_process() { # name
-  local name="$1" pid
-  [ -f "$PIDS/$name.pid" ] || return 0
-  pid=$(cat "$PIDS/$name.pid")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  rm -f "$PIDS/$name.pid"
-}
-
 stop() {
   for name in kube-scheduler kube-controller-manager kube-apiserver etcd; do stop_process "$name"; done
   if $WIPE; then
@@ -220,13 +177,7 @@ stop() {
   fi
 }
 
-status() {
-  local rc=0
-  for name in etcd kube-apiserver kube-controller-manager kube-scheduler; do
-    if pid_alive "$name"; then echo "$name: running (pid $(cat "$PIDS/$name.pid"))"; else echo "$name: stopped"; rc=1; fi
-  done
-  return $rc
-}
+status() { process_status etcd kube-apiserver kube-controller-manager kube-scheduler; }
 
 case "$CMD" in
   start) start ;;

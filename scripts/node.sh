@@ -53,29 +53,11 @@ SYSCTLS=(kernel.panic kernel.panic_on_oops vm.overcommit_memory vm.panic_on_oom 
 
 log() { echo "node: $*" >&2; }
 die() { echo "node: ERROR: $*" >&2; exit 1; }
-pid_alive() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
+# shellcheck source=lib/processes.sh
+. "$ROOT/scripts/lib/processes.sh"
+WAIT_LOGS="containerd kubelet kube-proxy"
 kubectl_local() { "$BIN/kubectl" --kubeconfig "$STATE/kubeconfig" "$@"; }
 ctr_local() { ctr --address "$SOCKET" --namespace k8s.io "$@"; }
-
-start_process() { # name command...
-  local name="$1"; shift
-  if pid_alive "$name"; then return 0; fi
-  setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
-  echo $! >"$PIDS/$name.pid"
-}
-
-wait_for() { # what seconds command...
-  local what="$1" seconds="$2"; shift 2
-  local deadline=$((SECONDS + seconds))
-  until "$@" >/dev/null 2>&1; do
-    if [ $SECONDS -ge $deadline ]; then
-      echo "node: ERROR: $what not ready after ${seconds}s; last lines of the logs:" >&2
-      for f in containerd kubelet kube-proxy; do [ -f "$LOGS/$f.log" ] && { echo "--- $f" >&2; tail -n 15 "$LOGS/$f.log" >&2; }; done
-      exit 1
-    fi
-    sleep 0.5
-  done
-}
 
 # ---------------------------------------------------------------------------------------------
 # the host as we found it, recorded once before the first change and put back by stop
@@ -136,10 +118,10 @@ node_pki() {
   if [ ! -f "$NODE/pki/kubelet.crt" ] || [ "$(cat "$NODE/pki/ca.sha256" 2>/dev/null)" != "$ca" ]; then
     mkdir -p "$NODE/pki"
     local old_umask; old_umask=$(umask); umask 077
-    issue_node_cert kubelet "/O=system:nodes/CN=system:node:$NODE_NAME" \
+    issue_cert "$NODE/pki" kubelet "/O=system:nodes/CN=system:node:$NODE_NAME" \
       "extendedKeyUsage=clientAuth,serverAuth
 subjectAltName=DNS:$NODE_NAME,IP:$NODE_IP"
-    issue_node_cert kube-proxy "/CN=system:kube-proxy" "extendedKeyUsage=clientAuth"
+    issue_cert "$NODE/pki" kube-proxy "/CN=system:kube-proxy" "extendedKeyUsage=clientAuth"
     umask "$old_umask"
     echo "$ca" >"$NODE/pki/ca.sha256"
     # a new cluster's volumes start empty: no data of an earlier cluster's tenants
@@ -148,15 +130,6 @@ subjectAltName=DNS:$NODE_NAME,IP:$NODE_IP"
   # the API server's port may differ from the last start
   kubeconfig_for kubelet "$NODE/kubelet.kubeconfig"
   kubeconfig_for kube-proxy "$NODE/kube-proxy.kubeconfig"
-}
-
-issue_node_cert() { # name subject extensions
-  local name="$1" subject="$2" ext="$3" dir="$NODE/pki"
-  openssl req -newkey rsa:2048 -nodes -subj "$subject" -keyout "$dir/$name.key" -out "$dir/$name.csr" 2>/dev/null
-  printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n%s\n' "$ext" >"$dir/$name.ext"
-  openssl x509 -req -in "$dir/$name.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial \
-    -days 3650 -extfile "$dir/$name.ext" -out "$dir/$name.crt" 2>/dev/null
-  rm -f "$dir/$name.csr" "$dir/$name.ext"
 }
 
 kubeconfig_for() { # name file
@@ -344,18 +317,6 @@ start() {
   log "node $NODE_NAME Ready at $NODE_IP (pods $POD_CIDR, services $SERVICE_CIDR)"
 }
 
-stop_process() { # name
-  local name="$1" pid
-  [ -f "$PIDS/$name.pid" ] || return 0
-  pid=$(cat "$PIDS/$name.pid")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -0 "$pid" 2>/dev/null && { kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; }
-  fi
-  rm -f "$PIDS/$name.pid"
-}
-
 # the shims (one per pod) outlive containerd by design: find ours by the socket they were given
 stop_containers() {
   if pid_alive containerd; then
@@ -405,13 +366,7 @@ stop() {
   log "stopped; host restored"
 }
 
-status() {
-  local rc=0 name
-  for name in containerd kubelet kube-proxy; do
-    if pid_alive "$name"; then echo "$name: running (pid $(cat "$PIDS/$name.pid"))"; else echo "$name: stopped"; rc=1; fi
-  done
-  return $rc
-}
+status() { process_status containerd kubelet kube-proxy; }
 
 case "$CMD" in
   start) start ;;
