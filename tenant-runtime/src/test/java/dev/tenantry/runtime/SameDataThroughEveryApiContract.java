@@ -10,10 +10,9 @@ import dev.tenantry.runtime.grpc.v1.GetTaskRequest;
 import dev.tenantry.runtime.grpc.v1.MoveTaskRequest;
 import dev.tenantry.runtime.grpc.v1.TaskServiceGrpc;
 import dev.tenantry.runtime.grpc.v1.TaskStatus;
+import dev.tenantry.runtime.websocket.EventSocket;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,14 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.reactive.socket.WebSocketMessage;
-import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
-import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** One scenario written through three APIs and read back through all four: one model, the same data. */
 public abstract class SameDataThroughEveryApiContract {
@@ -78,25 +72,13 @@ public abstract class SameDataThroughEveryApiContract {
       channel.shutdownNow();
     }
 
-    HttpHeaders headers = new HttpHeaders();
-    headers.setBearerAuth(viewer());
-    JsonMapper json = JsonMapper.builder().build();
-    JsonNode lastEvent = new ReactorNettyWebSocketClient().execute(
-            URI.create("ws://127.0.0.1:" + port + "/ws/events"), headers,
-            session -> Mono.when(
-                    session.receive().map(WebSocketMessage::getPayloadAsText).map(json::readTree)
-                        .filter(m -> "event".equals(m.path("type").asString())).take(3)
-                        .last().doOnNext(holder::set),
-                    session.send(Mono.just(session.textMessage(
-                        "{\"type\":\"subscribe\",\"projectId\":\"" + projectId + "\",\"since\":0}"))))
-                .then(session.close()))
-        .then(Mono.fromCallable(holder::get))
-        .block(Duration.ofSeconds(10));
+    List<JsonNode> messages = EventSocket.converse(port, viewer(),
+        List.of("{\"type\":\"subscribe\",\"projectId\":\"" + projectId + "\",\"since\":0}"), 4, null);
+    assertThat(messages).extracting(m -> m.path("type").asString())
+        .containsExactly("subscribed", "event", "event", "event");
+    JsonNode lastEvent = messages.get(3);
     assertThat(lastEvent.path("event").path("type").asString()).isEqualTo("TaskMoved");
     assertThat(lastEvent.path("event").path("payload").path("status").asString()).isEqualTo("DONE");
     assertThat(lastEvent.path("event").path("payload").path("version").asInt()).isEqualTo(2);
   }
-
-  private final java.util.concurrent.atomic.AtomicReference<JsonNode> holder =
-      new java.util.concurrent.atomic.AtomicReference<>();
 }

@@ -15,12 +15,12 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-/** {@code /ws/events} with a reactive WebSocket client: subscribe, resume, heartbeats, bad frames. */
+/**
+ * {@code /ws/events} with WebSocket clients (the JDK's, and Reactor Netty's for the handshake):
+ * subscribe, resume, heartbeats, bad frames.
+ */
 public abstract class WebSocketApiContract {
-  static final JsonMapper JSON = JsonMapper.builder().build();
-
   @LocalServerPort
   int port;
 
@@ -38,50 +38,8 @@ public abstract class WebSocketApiContract {
         .bodyValue(Map.of("title", title)).exchange().expectStatus().isCreated();
   }
 
-  /**
-   * Sends {@code outgoing} with the JDK's WebSocket client and collects incoming JSON messages
-   * (heartbeats left out) until {@code enough} arrived; {@code whileConnected} runs once the
-   * server confirms a subscription.
-   */
   List<JsonNode> converse(String token, List<String> outgoing, int enough, Runnable whileConnected) {
-    List<JsonNode> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(enough);
-    StringBuilder partial = new StringBuilder();
-    try {
-      java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
-          .header("Authorization", "Bearer " + token)
-          .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/events"), new java.net.http.WebSocket.Listener() {
-            @Override
-            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data,
-                boolean last) {
-              partial.append(data);
-              if (last) {
-                JsonNode message = JSON.readTree(partial.toString());
-                partial.setLength(0);
-                String type = message.path("type").asString();
-                if (!"heartbeat".equals(type)) {
-                  received.add(message);
-                  done.countDown();
-                }
-                if ("subscribed".equals(type) && whileConnected != null) {
-                  new Thread(whileConnected).start();
-                }
-              }
-              ws.request(1);
-              return null;
-            }
-          })
-          .get(10, java.util.concurrent.TimeUnit.SECONDS);
-      for (String message : outgoing) {
-        socket.sendText(message, true).get(10, java.util.concurrent.TimeUnit.SECONDS);
-      }
-      assertThat(done.await(20, java.util.concurrent.TimeUnit.SECONDS))
-          .as("%d messages arrived, got %s", enough, received).isTrue();
-      socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    return List.copyOf(received);
+    return EventSocket.converse(port, token, outgoing, enough, whileConnected);
   }
 
   @Test
