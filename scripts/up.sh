@@ -23,8 +23,8 @@ rebuilt=false
 stale=$(find crds operator tenant-runtime control-api testkit helm pom.xml -name target -prune -o \
   -newer operator/target/jib-image.tar -print -quit 2>/dev/null || true)
 if [ ! -f operator/target/jib-image.tar ] || [ -n "$stale" ]; then
-  log "building the jars and images (mvn package -Pimages, tests skipped; scripts/test.sh runs them)"
-  mvn -B -q package -DskipTests -Pimages >"$STATE/logs/build.log" 2>&1 || { tail -n 40 "$STATE/logs/build.log" >&2; exit 1; }
+  log "building the jars and images (mvn verify -Pimages, tests skipped; scripts/test.sh runs them)"
+  mvn -B -q verify -DskipTests -Pimages >"$STATE/logs/build.log" 2>&1 || { tail -n 40 "$STATE/logs/build.log" >&2; exit 1; }
   rebuilt=true
 fi
 

@@ -71,7 +71,7 @@ class K3sChartTest {
     k3s.start();
     for (String app : List.of("tenant-runtime", "operator", "control-api")) {
       Path tarball = checkout.resolve(app + "/target/jib-image.tar");
-      assertThat(tarball).as("build the images first: scripts/images.sh base && mvn -Pimages package").exists();
+      assertThat(tarball).as("build the images first: scripts/images.sh base && mvn -Pimages verify").exists();
       k3s.copyFileToContainer(MountableFile.forHostPath(tarball), "/tmp/" + app + ".tar");
       var imported = k3s.execInContainer("ctr", "-n", "k8s.io", "images", "import", "/tmp/" + app + ".tar");
       assertThat(imported.getExitCode()).as("ctr import %s: %s", app, imported.getStderr()).isZero();

@@ -83,7 +83,7 @@ final class LocalPlatform implements AutoCloseable {
     Path checkout = TenantryCrds.checkout();
     for (String app : List.of("tenant-runtime", "operator", "control-api")) {
       assertThat(checkout.resolve(app + "/target/jib-image.tar"))
-          .as("the %s image tarball: build with `scripts/images.sh base && mvn -Pimages package` (scripts/test.sh does)",
+          .as("the %s image tarball: build with `scripts/images.sh base && mvn -Pimages verify` (scripts/test.sh does)",
               app).exists();
     }
     assertThat(HostState.run("ip", "link", "show", "cni0")).as("another local node runs here: scripts/down.sh first")
