@@ -57,6 +57,8 @@ import tools.jackson.databind.json.JsonMapper;
 class RuntimeBenchmark {
   static final JsonMapper JSON = JsonMapper.builder().build();
   static final Duration RUN = Duration.ofSeconds(Integer.getInteger("bench.seconds", 8));
+  /** Long enough for C2 to compile the Spring stack's hot paths on two cores; 3 s was not. */
+  static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 12));
   static final int CONCURRENCY = 32;
 
   @TempDir
@@ -67,7 +69,7 @@ class RuntimeBenchmark {
   @Test
   void benchmark() throws Exception {
     List<String> rows = new ArrayList<>();
-    rows.add(startupAndIdleRss());
+    rows.addAll(startupAndIdleRss());
     try (var runtime = start(dir.resolve("h2"), Map.of())) {
       int port = ((WebServerApplicationContext) runtime).getWebServer().getPort();
       String token = RuntimeTestSupport.member();
@@ -139,18 +141,31 @@ class RuntimeBenchmark {
         .run(all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
   }
 
-  /** The jar as a process in dev mode: time to readiness, and RSS after five idle seconds. */
-  String startupAndIdleRss() throws Exception {
+  /** The fat jar as the README starts it, and the image's layout as a small pod starts it. */
+  List<String> startupAndIdleRss() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> rows = new ArrayList<>();
     Path jar = Path.of("target/tenant-runtime.jar");
-    if (!Files.isRegularFile(jar)) {
-      return "| jar not built: startup not measured | | | | |";
-    }
+    rows.add(Files.isRegularFile(jar)
+        ? startup("`java -jar tenant-runtime.jar`", Path.of("."), List.of(java, "-jar", jar.toString()))
+        : "| jar not built: startup not measured | | | | |");
+    Path layout = Path.of("target/image-layout");
+    rows.add(Files.isRegularFile(layout.resolve("app.jsa"))
+        ? startup("the image's layout (AOT, CDS archive, C1 only as in a pod of at most 500m CPU)", layout,
+            List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-XX:SharedArchiveFile=app.jsa", "-Xshare:on",
+                "-Dspring.aot.enabled=true", "-XX:TieredStopAtLevel=1", "-jar", "tenant-runtime.jar"))
+        : "| image layout not built (`mvn -Pimages verify`): not measured | | | | |");
+    return rows;
+  }
+
+  /** Time and CPU to readiness (JVM start included), then resident memory after five idle seconds. */
+  String startup(String what, Path workingDirectory, List<String> command) throws Exception {
     int port = freePort();
     int management = freePort();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString())
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
         .redirectErrorStream(true).redirectOutput(dir.resolve("startup.log").toFile());
-    builder.environment().putAll(Map.of("TENANTRY_DEV_MODE", "true", "TENANTRY_DATA_DIR", dir.resolve("dev").toString(),
+    builder.environment().putAll(Map.of("TENANTRY_DEV_MODE", "true", "TENANTRY_DATA_DIR",
+        dir.resolve("dev-" + port).toAbsolutePath().toString(),
         "SERVER_PORT", String.valueOf(port), "MANAGEMENT_SERVER_PORT", String.valueOf(management),
         "TENANTRY_GRPC_PORT", String.valueOf(freePort())));
     long started = System.nanoTime();
@@ -168,17 +183,21 @@ class RuntimeBenchmark {
           // not listening yet
         }
         TimeUnit.MILLISECONDS.sleep(50);
-        if (System.nanoTime() - started > TimeUnit.SECONDS.toNanos(60)) {
-          throw new IllegalStateException("the runtime did not get ready in 60 s");
+        if (!process.isAlive() || System.nanoTime() - started > TimeUnit.SECONDS.toNanos(60)) {
+          throw new IllegalStateException(what + " did not get ready in 60 s: "
+              + Files.readString(dir.resolve("startup.log")));
         }
       }
       double ready = (System.nanoTime() - started) / 1e9;
+      // utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 1/100 s
+      String[] stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat")).replaceAll(".*\\) ", "").split(" ");
+      double cpu = (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) / 100.0;
       TimeUnit.SECONDS.sleep(5);
       long rss = Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
           .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst()
           .orElse(-1) / 1024;
-      return String.format("| java -jar tenant-runtime.jar (dev mode, H2): ready after %.2f s (JVM start included),"
-          + " idle RSS %d MiB | | | | |", ready, rss);
+      return String.format("| %s (dev mode, H2): ready after %.2f s and %.1f CPU-s (JVM start included),"
+          + " idle RSS %d MiB | | | | |", what, ready, cpu, rss);
     } finally {
       process.destroy();
       process.waitFor(10, TimeUnit.SECONDS);
@@ -230,7 +249,7 @@ class RuntimeBenchmark {
 
   /** Keeps CONCURRENCY requests in flight for RUN (after a warm-up), recording each latency. */
   static Result load(String what, java.util.function.Supplier<CompletableFuture<?>> call) throws Exception {
-    run(call, Duration.ofSeconds(3), new ConcurrentLinkedQueue<>());
+    run(call, WARM_UP, new ConcurrentLinkedQueue<>());
     ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
     long started = System.nanoTime();
     run(call, RUN, latencies);
