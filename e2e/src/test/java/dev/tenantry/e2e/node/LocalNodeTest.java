@@ -114,6 +114,10 @@ class LocalNodeTest {
           assertThat(c.getType()).isEqualTo("Ready");
           assertThat(c.getStatus()).isEqualTo("True");
         }));
+    // the image starts from its class-data-sharing archive: a JVM that cannot map it says so
+    String log = kube.pods().inNamespace("tenant-e2e-alpha").withName(pods.get(0).getMetadata().getName()).getLog();
+    assertThat(log).as("the runtime pod's log").contains("Started TenantRuntimeApplication")
+        .doesNotContain("[warning][cds");
     try (Connection db = DriverManager.getConnection(PG_URL, "postgres", "")) {
       assertThat(databaseExists(db, "tenant_e2e_alpha")).as("the tenant's own database").isTrue();
     }

@@ -2,6 +2,7 @@ package dev.tenantry.e2e.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.testkit.PlatformChart;
 import dev.tenantry.testkit.TenantryCrds;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,6 +40,7 @@ class NodeBenchmark {
   void tenantsFromCreateToReady() throws Exception {
     Path state = TenantryCrds.checkout().resolve("e2e/target/node-bench");
     List<Double> singles = new ArrayList<>();
+    List<String> stages = new ArrayList<>();
     Map<String, Double> batch = new ConcurrentHashMap<>();
     List<Long> podBytes = new ArrayList<>();
     double batchTotal;
@@ -48,6 +53,7 @@ class NodeBenchmark {
         platform.waitUntil(name + " Ready", Duration.ofMinutes(5), () -> "Ready".equals(platform.phase(name)),
             "tenant-" + name);
         singles.add(seconds(start));
+        stages.add(stages(platform, name));
         platform.graphql("mutation($n: String!) { deleteTenant(name: $n) { name } }", Map.of("n", name));
         platform.waitUntil(name + " gone", Duration.ofMinutes(3),
             () -> platform.kube.namespaces().withName("tenant-" + name).get() == null, PlatformChart.NAMESPACE);
@@ -98,10 +104,18 @@ class NodeBenchmark {
 
         Memory per running tenant pod (cgroup working set, %d pods): median %.0f MiB, max %.0f MiB.
         Plan `%s`; machine: %d cores; date %s.
+
+        Where a single tenant's time goes (Kubernetes timestamps, whole seconds; the JVM's own figures
+        from the runtime's log):
+
+        | run | Tenant created → pod created | → pod scheduled | → container running | JVM: started in (process running for) | → pod Ready |
+        |---|---|---|---|---|---|
+        %s
         """, percentile(singles, 50), percentile(singles, 95), singles.get(singles.size() - 1),
         AT_ONCE, percentile(batchTimes, 50), percentile(batchTimes, 95), batchTimes.get(batchTimes.size() - 1),
         batchTotal, podBytes.size(), podBytes.get(podBytes.size() / 2) / 1048576.0,
-        podBytes.get(podBytes.size() - 1) / 1048576.0, PLAN, Runtime.getRuntime().availableProcessors(), LocalDate.now());
+        podBytes.get(podBytes.size() - 1) / 1048576.0, PLAN, Runtime.getRuntime().availableProcessors(), LocalDate.now(),
+        String.join("\n", stages));
     Path out = TenantryCrds.checkout().resolve("e2e/target/benchmarks/node.md");
     Files.createDirectories(out.getParent());
     Files.writeString(out, table);
@@ -113,6 +127,27 @@ class NodeBenchmark {
     platform.graphql("mutation($input: CreateTenantInput!) { createTenant(input: $input) { name } }",
         Map.of("input", Map.of("name", name, "plan", PLAN, "replicas", 1,
             "owners", List.of(Map.of("kind", "User", "name", "bench@tenantry.dev")))));
+  }
+
+  /** One row of the single tenant's stages, each from the Tenant's creation, read once it is Ready. */
+  static String stages(LocalPlatform platform, String name) {
+    Instant created = Instant.parse(platform.kube.resources(Tenant.class).withName(name).get().getMetadata()
+        .getCreationTimestamp());
+    Pod pod = platform.kube.pods().inNamespace("tenant-" + name).list().getItems().get(0);
+    Instant podCreated = Instant.parse(pod.getMetadata().getCreationTimestamp());
+    Instant running = Instant.parse(pod.getStatus().getContainerStatuses().get(0).getState().getRunning().getStartedAt());
+    Matcher jvm = Pattern.compile("Started TenantRuntimeApplication in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)")
+        .matcher(platform.kube.pods().inNamespace("tenant-" + name).withName(pod.getMetadata().getName()).getLog());
+    return String.format("| %s | %d s | %d s | %d s | %s | %d s |", name, Duration.between(created, podCreated).toSeconds(),
+        Duration.between(created, condition(pod, "PodScheduled")).toSeconds(),
+        Duration.between(created, running).toSeconds(),
+        jvm.find() ? jvm.group(1) + " s (" + jvm.group(2) + " s)" : "not in the log",
+        Duration.between(created, condition(pod, "Ready")).toSeconds());
+  }
+
+  static Instant condition(Pod pod, String type) {
+    return pod.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()))
+        .map(c -> Instant.parse(c.getLastTransitionTime())).findFirst().orElseThrow();
   }
 
   /** What kubelet calls the working set: usage less inactive file pages, of the pod's memory cgroup. */

@@ -4,6 +4,7 @@ import dev.tenantry.runtime.events.EventBus;
 import dev.tenantry.runtime.store.DomainException;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
+import graphql.execution.AbortExecutionException;
 import graphql.schema.DataFetchingEnvironment;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,6 +36,11 @@ public class GraphQlErrors extends DataFetcherExceptionResolverAdapter {
     } else if (ex instanceof EventBus.SlowConsumerException) {
       type = ErrorType.INTERNAL_ERROR;
       extensions.put("code", "SLOW_CONSUMER");
+    } else if (ex instanceof AbortExecutionException) {
+      // the client went away mid-request (graphql-java cancels the execution): resolved here so
+      // it is not logged as an unresolved error with a stack trace for every dropped connection
+      type = ErrorType.INTERNAL_ERROR;
+      extensions.put("code", "ABORTED");
     } else {
       return null;
     }
