@@ -84,6 +84,8 @@ public final class TenantModel {
   public static final String TLS_SECRET_NAME = "runtime-tls";
   private static final java.math.BigDecimal HALF_CPU = new java.math.BigDecimal("0.5");
   static final int STARTUP_PROBE_SECONDS = 300;
+  /** The runtime's /tmp (an emptyDir): Netty's native libraries and JVM scratch files. */
+  static final String TMP_SIZE = "128Mi";
   public static final String DATABASE_SECRET_NAME = "database-credentials";
   public static final String DATA_CLAIM_NAME = "data";
   public static final String JWKS_KEY = "jwks.json";
@@ -405,7 +407,10 @@ public final class TenantModel {
         env("MANAGEMENT_SERVER_PORT", String.valueOf(PlatformSettings.MANAGEMENT_PORT)),
         env("JAVA_TOOL_OPTIONS", javaOptions())));
     List<Volume> volumes = new ArrayList<>(List.of(
-        new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build(),
+        // bounded, and not empty: JOSDK's server-side-apply matcher reads an empty emptyDir back
+        // as missing and patched the Deployment again on every reconcile
+        new VolumeBuilder().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity(TMP_SIZE)).endEmptyDir()
+            .build(),
         new VolumeBuilder().withName("config").withNewConfigMap().withName(CONFIG_MAP_NAME).endConfigMap().build(),
         new VolumeBuilder().withName("tls").withNewSecret().withSecretName(TLS_SECRET_NAME).endSecret().build()));
     List<VolumeMount> mounts = new ArrayList<>(List.of(

@@ -366,11 +366,18 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
     private final Context<Tenant> context;
     private final List<StepOutcome> outcomes = new ArrayList<>();
     private TenantStatus published;
+    /**
+     * The Tenant as the last patch returned it: each patch carries its resourceVersion, and one
+     * sent with an older version (the reconcile's own copy, after an earlier step's patch) is
+     * refused as a conflict, retried once the informer caught up, and costs a write for nothing.
+     */
+    private Tenant latest;
 
     Progress(Tenant tenant, Context<Tenant> context) {
       this.tenant = tenant;
       this.context = context;
       this.published = tenant.getStatus();
+      this.latest = tenant;
     }
 
     /**
@@ -423,7 +430,7 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
           .withName(tenant.getMetadata().getName())
           .build());
       patch.setStatus(status);
-      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(tenant, patch, context);
+      latest = PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(latest, patch, context);
       published = status;
       metrics.phase(tenant.getMetadata().getName(), status.getPhase());
       if (before != status.getPhase()) {

@@ -374,6 +374,58 @@ class TenantProvisioningTest {
   }
 
   @Test
+  void provisioningWritesTheStatusOncePerStepAndNothingOnceSettled(KubernetesClient client) {
+    long statusBefore = writes(client, "tenants", "status");
+    long deploymentsBefore = writes(client, "deployments", "");
+    client.resource(tenant("kappa", "free")).create();
+    markRuntimeReady(client, "kappa");
+    waitFor(client, "kappa", t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.Ready);
+    // settled: the counts hold still from one second to the next
+    long[] last = {-1};
+    await().pollInterval(java.time.Duration.ofSeconds(1)).until(() -> {
+      long now = writes(client, "tenants", "status") + writes(client, "deployments", "");
+      boolean same = now == last[0];
+      last[0] = now;
+      return same;
+    });
+    assertThat(writes(client, "tenants", "status") - statusBefore)
+        .as("status writes: one per provisioning step, one when the runtime turned ready")
+        .isLessThanOrEqualTo(ProvisioningStep.values().length + 1);
+    assertThat(writes(client, "deployments", "") - deploymentsBefore).as("Deployment writes").isEqualTo(1);
+
+    // the Deployment controller rewrites a Deployment's status often; each write wakes the
+    // reconciler, which must find nothing to change and write nothing
+    long settled = last[0];
+    var deployment = client.apps().deployments().inNamespace("tenant-kappa").withName("runtime");
+    for (int i = 1; i <= 3; i++) {
+      String message = "ReplicaSet \"runtime\" has successfully progressed (" + i + ")";
+      deployment.editStatus(d -> {
+        d.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder()
+            .withType("Progressing").withStatus("True").withReason("NewReplicaSetAvailable").withMessage(message)
+            .build()));
+        return d;
+      });
+    }
+    org.awaitility.Awaitility.await("no Deployment or Tenant status write after the Deployment's status changed")
+        .during(java.time.Duration.ofSeconds(3)).atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> writes(client, "tenants", "status") + writes(client, "deployments", "") == settled);
+  }
+
+  /**
+   * Writes (update, patch, apply; refused ones too) the API server counted to one resource and
+   * subresource. Tests in this class run one at a time, so a difference is the test's tenant's.
+   */
+  static long writes(KubernetesClient client, String resource, String subresource) {
+    return client.raw("/metrics").lines()
+        .filter(line -> line.startsWith("apiserver_request_total{"))
+        .filter(line -> line.contains("verb=\"PATCH\"") || line.contains("verb=\"APPLY\"")
+            || line.contains("verb=\"UPDATE\""))
+        .filter(line -> line.contains("resource=\"" + resource + "\"") && line.contains("subresource=\"" + subresource + "\""))
+        .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  @Test
   void deletionDropsTheDatabaseUnderDeleteAndKeepsItUnderRetain(KubernetesClient client) throws Exception {
     for (String name : List.of("iota-drop", "iota-keep")) {
       Tenant tenant = tenant(name, "pro");
