@@ -40,6 +40,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
@@ -47,8 +52,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Side by side on this machine: REST and GraphQL reads against a bare WebFlux (Reactor Netty)
- * handler returning the same JSON; gRPC GetTask against a bare grpc-java service; WebSocket
+ * Side by side on this machine: REST and GraphQL reads against a bare WebFlux router function
+ * (and, for scale, a bare Reactor Netty handler) returning the same JSON; gRPC GetTask against a bare grpc-java service; WebSocket
  * fan-out of one command's event to 1,000 subscribers; createTask throughput on H2 and
  * PostgreSQL; the jar's time to ready and idle RSS. Run with {@code scripts/bench.sh runtime};
  * not part of the test suite. Load comes from this JVM over loopback, with fixed concurrency.
@@ -57,8 +62,13 @@ import tools.jackson.databind.json.JsonMapper;
 class RuntimeBenchmark {
   static final JsonMapper JSON = JsonMapper.builder().build();
   static final Duration RUN = Duration.ofSeconds(Integer.getInteger("bench.seconds", 8));
-  /** Long enough for C2 to compile the Spring stack's hot paths on two cores; 3 s was not. */
-  static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 12));
+  /**
+   * Warm-up runs in rounds of this length until throughput stops rising: on two cores C2 needs
+   * a minute or more under load to compile the Spring stack's hot paths (REST went from 680/s in
+   * the first 15 s to 6,400/s after 90 s), and a fixed 3 or 12 s measured the compiler.
+   */
+  static final Duration WARM_UP_ROUND = Duration.ofSeconds(5);
+  static final Duration WARM_UP_MAX = Duration.ofSeconds(Integer.getInteger("bench.warmup.max", 180));
   static final int CONCURRENCY = 32;
 
   @TempDir
@@ -79,23 +89,34 @@ class RuntimeBenchmark {
       String taskId = task.path("id").asString();
       byte[] body = JSON.writeValueAsBytes(task);
 
-      DisposableServer bare = HttpServer.create().host("127.0.0.1").port(0)
+      // the issue's baseline: a bare WebFlux handler (a router function, no Boot, no security,
+      // no database) returning the same JSON; and for scale a bare Reactor Netty handler
+      DisposableServer bareWebFlux = HttpServer.create().host("127.0.0.1").port(0)
+          .handle(new ReactorHttpHandlerAdapter(RouterFunctions.toHttpHandler(RouterFunctions.route(
+              RequestPredicates.GET("/api/v1/tasks/{id}"),
+              request -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body)))))
+          .bindNow();
+      DisposableServer bareNetty = HttpServer.create().host("127.0.0.1").port(0)
           .route(routes -> routes.get("/api/v1/tasks/{id}", (request, response) -> response
               .header("Content-Type", "application/json").sendByteArray(reactor.core.publisher.Mono.just(body))))
           .bindNow();
       try {
-        Result bareHttp = http("bare WebFlux handler", URI.create("http://127.0.0.1:" + bare.port()
+        Result nettyHttp = http("bare Reactor Netty handler (for scale)", URI.create("http://127.0.0.1:"
+            + bareNetty.port() + "/api/v1/tasks/" + taskId), null, null);
+        Result bareHttp = http("bare WebFlux handler (baseline)", URI.create("http://127.0.0.1:" + bareWebFlux.port()
             + "/api/v1/tasks/" + taskId), null, null);
         Result rest = http("REST GET /api/v1/tasks/{id}", URI.create("http://127.0.0.1:" + port
             + "/api/v1/tasks/" + taskId), token, null);
         Result graphql = http("GraphQL task(id)", URI.create("http://127.0.0.1:" + port + "/graphql"), token,
             "{\"query\":\"{ task(id: \\\"" + taskId + "\\\") { id projectId title description status position"
                 + " assignee labels dueDate version } }\"}");
+        rows.add(row(nettyHttp, nettyHttp));
         rows.add(row(bareHttp, bareHttp));
         rows.add(row(rest, bareHttp));
         rows.add(row(graphql, bareHttp));
       } finally {
-        bare.disposeNow();
+        bareWebFlux.disposeNow();
+        bareNetty.disposeNow();
       }
 
       Server bareGrpc = bareGrpc(taskId, projectId);
@@ -249,7 +270,17 @@ class RuntimeBenchmark {
 
   /** Keeps CONCURRENCY requests in flight for RUN (after a warm-up), recording each latency. */
   static Result load(String what, java.util.function.Supplier<CompletableFuture<?>> call) throws Exception {
-    run(call, WARM_UP, new ConcurrentLinkedQueue<>());
+    long warmUpEnd = System.nanoTime() + WARM_UP_MAX.toNanos();
+    double best = 0;
+    int flatRounds = 0;
+    // warm until two rounds in a row gain less than 5% over the best so far
+    while (flatRounds < 2 && System.nanoTime() < warmUpEnd) {
+      ConcurrentLinkedQueue<Long> round = new ConcurrentLinkedQueue<>();
+      run(call, WARM_UP_ROUND, round);
+      double rate = round.size() / (double) WARM_UP_ROUND.toSeconds();
+      flatRounds = rate < best * 1.05 ? flatRounds + 1 : 0;
+      best = Math.max(best, rate);
+    }
     ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
     long started = System.nanoTime();
     run(call, RUN, latencies);
