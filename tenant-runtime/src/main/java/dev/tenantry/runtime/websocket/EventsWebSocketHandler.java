@@ -1,8 +1,11 @@
 package dev.tenantry.runtime.websocket;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tenantry.runtime.RuntimeSettings;
 import dev.tenantry.runtime.events.EventBus;
 import dev.tenantry.runtime.events.EventView;
+import dev.tenantry.runtime.store.StoredEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
@@ -40,6 +43,11 @@ public class EventsWebSocketHandler implements WebSocketHandler {
   private final JsonMapper json;
   private final RuntimeSettings settings;
   private final AtomicInteger sessions = new AtomicInteger();
+  /**
+   * Each event's message, written once for all its subscribers (a thousand sockets on one
+   * project used to cost a thousand serializations of the same event), kept for the recent ones.
+   */
+  private final Cache<Long, String> envelopes = Caffeine.newBuilder().maximumSize(4096).build();
   private final Counter sent;
 
   public EventsWebSocketHandler(EventBus bus, JsonMapper json, RuntimeSettings settings, MeterRegistry registry) {
@@ -132,17 +140,21 @@ public class EventsWebSocketHandler implements WebSocketHandler {
     subscriptions.put(key, bus.stream(since, projectId, settings.subscriberBuffer())
         .subscribe(
             event -> {
-              Map<String, Object> envelope = new LinkedHashMap<>();
-              envelope.put("type", "event");
-              envelope.put("sequence", event.sequence());
-              envelope.put("event", EventView.of(event));
-              if (!offer(outbound, write(envelope))) {
+              if (!offer(outbound, envelopes.get(event.sequence(), sequence -> envelope(event)))) {
                 session.close(SLOW_CONSUMER).subscribe();
               }
             },
             error -> session.close(error instanceof EventBus.SlowConsumerException ? SLOW_CONSUMER
                 : new CloseStatus(1011, "event stream failed: " + error.getMessage())).subscribe()));
     return Mono.empty();
+  }
+
+  private String envelope(StoredEvent event) {
+    Map<String, Object> envelope = new LinkedHashMap<>();
+    envelope.put("type", "event");
+    envelope.put("sequence", event.sequence());
+    envelope.put("event", EventView.of(event));
+    return write(envelope);
   }
 
   private static String projectKey(JsonNode request) {
