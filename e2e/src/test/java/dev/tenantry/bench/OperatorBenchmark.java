@@ -3,6 +3,7 @@ package dev.tenantry.bench;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantSpec;
 import dev.tenantry.e2e.LocalCluster;
+import dev.tenantry.testkit.ApiServerWrites;
 import dev.tenantry.testkit.TenantryCrds;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -88,7 +89,7 @@ class OperatorBenchmark {
             }
           }
         });
-        long writesBefore = apiServerWrites(client);
+        long writesBefore = ApiServerWrites.all(client);
         long operatorWritesBefore = operatorWrites(get(port, "/metrics"));
         Instant start = Instant.now();
         ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -106,7 +107,7 @@ class OperatorBenchmark {
           TimeUnit.MILLISECONDS.sleep(200);
         }
         Instant end = provisioned.values().stream().max(Instant::compareTo).orElse(Instant.now());
-        long writesAfterProvisioning = apiServerWrites(client);
+        long writesAfterProvisioning = ApiServerWrites.all(client);
         long operatorWritesProvisioning = operatorWrites(get(port, "/metrics"));
         // settled: count what the operator still writes with nothing changing
         TimeUnit.SECONDS.sleep(10);
@@ -176,17 +177,6 @@ class OperatorBenchmark {
     pool.shutdown();
     client.namespaces().withName("bench-ceiling").delete();
     return rate;
-  }
-
-  /** Writes the API server counted, from its own metrics. */
-  private static long apiServerWrites(KubernetesClient client) {
-    String metrics = client.raw("/metrics");
-    return metrics.lines()
-        .filter(line -> line.startsWith("apiserver_request_total{"))
-        .filter(line -> line.contains("verb=\"POST\"") || line.contains("verb=\"PUT\"")
-            || line.contains("verb=\"PATCH\"") || line.contains("verb=\"DELETE\"") || line.contains("verb=\"APPLY\""))
-        .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .sum();
   }
 
   private static Process startOperator(LocalCluster cluster, Path jar, int port) throws IOException {

@@ -18,6 +18,7 @@ import dev.tenantry.operator.OperatorFixture;
 import dev.tenantry.operator.TenantryOperator;
 import dev.tenantry.operator.pki.CertificateAuthority;
 import dev.tenantry.operator.pki.ServingCertificate;
+import dev.tenantry.testkit.ApiServerWrites;
 import dev.tenantry.testkit.TenantryCrds;
 import dev.tenantry.testkit.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -375,23 +376,25 @@ class TenantProvisioningTest {
 
   @Test
   void provisioningWritesTheStatusOncePerStepAndNothingOnceSettled(KubernetesClient client) {
-    long statusBefore = writes(client, "tenants", "status");
-    long deploymentsBefore = writes(client, "deployments", "");
+    long statusBefore = ApiServerWrites.to(client, "tenants", "status");
+    long deploymentsBefore = ApiServerWrites.to(client, "deployments", "");
+    java.util.function.LongSupplier watchedWrites =
+        () -> ApiServerWrites.to(client, "tenants", "status") + ApiServerWrites.to(client, "deployments", "");
     client.resource(tenant("kappa", "free")).create();
     markRuntimeReady(client, "kappa");
     waitFor(client, "kappa", t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.Ready);
     // settled: the counts hold still from one second to the next
     long[] last = {-1};
     await().pollInterval(java.time.Duration.ofSeconds(1)).until(() -> {
-      long now = writes(client, "tenants", "status") + writes(client, "deployments", "");
+      long now = watchedWrites.getAsLong();
       boolean same = now == last[0];
       last[0] = now;
       return same;
     });
-    assertThat(writes(client, "tenants", "status") - statusBefore)
+    assertThat(ApiServerWrites.to(client, "tenants", "status") - statusBefore)
         .as("status writes: one per provisioning step, one when the runtime turned ready")
         .isLessThanOrEqualTo(ProvisioningStep.values().length + 1);
-    assertThat(writes(client, "deployments", "") - deploymentsBefore).as("Deployment writes").isEqualTo(1);
+    assertThat(ApiServerWrites.to(client, "deployments", "") - deploymentsBefore).as("Deployment writes").isEqualTo(1);
 
     // the Deployment controller rewrites a Deployment's status often; each write wakes the
     // reconciler, which must find nothing to change and write nothing
@@ -408,21 +411,7 @@ class TenantProvisioningTest {
     }
     org.awaitility.Awaitility.await("no Deployment or Tenant status write after the Deployment's status changed")
         .during(java.time.Duration.ofSeconds(3)).atMost(java.time.Duration.ofSeconds(10))
-        .until(() -> writes(client, "tenants", "status") + writes(client, "deployments", "") == settled);
-  }
-
-  /**
-   * Writes (update, patch, apply; refused ones too) the API server counted to one resource and
-   * subresource. Tests in this class run one at a time, so a difference is the test's tenant's.
-   */
-  static long writes(KubernetesClient client, String resource, String subresource) {
-    return client.raw("/metrics").lines()
-        .filter(line -> line.startsWith("apiserver_request_total{"))
-        .filter(line -> line.contains("verb=\"PATCH\"") || line.contains("verb=\"APPLY\"")
-            || line.contains("verb=\"UPDATE\""))
-        .filter(line -> line.contains("resource=\"" + resource + "\"") && line.contains("subresource=\"" + subresource + "\""))
-        .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .sum();
+        .until(() -> watchedWrites.getAsLong() == settled);
   }
 
   @Test
