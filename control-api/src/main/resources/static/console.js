@@ -117,9 +117,14 @@
     const socket = new WebSocket(`${scheme}://${location.host}/ws/provisioning?access_token=${encodeURIComponent(state.token)}`);
     state.socket = socket;
     socket.onopen = () => $("live").classList.add("on");
-    socket.onclose = () => {
+    socket.onclose = (closed) => {
       $("live").classList.remove("on");
-      if (state.socket === socket && state.token) setTimeout(connect, 2000);
+      if (closed.code === 4401 || closed.code === 4403) {
+        // a token that expired or lost its role will not get better by retrying
+        signOut("Signed out: " + closed.reason);
+      } else if (state.socket === socket && state.token) {
+        setTimeout(connect, 2000);
+      }
     };
     socket.onmessage = (message) => {
       const update = JSON.parse(message.data);
@@ -153,12 +158,17 @@
     }
   });
 
-  $("sign-out").addEventListener("click", () => {
+  function signOut(why) {
     sessionStorage.removeItem("tenantry-token");
     state.token = null;
-    if (state.socket) state.socket.close();
+    const socket = state.socket;
+    state.socket = null;
+    if (socket) socket.close();
+    $("sign-in-error").textContent = why || "";
     showSignedIn(false);
-  });
+  }
+
+  $("sign-out").addEventListener("click", () => signOut());
 
   ["search", "phase-filter", "plan-filter"].forEach((id) => $(id).addEventListener("input", render));
 

@@ -1,6 +1,7 @@
 package dev.tenantry.controlapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -19,6 +20,14 @@ import dev.tenantry.crds.tenant.TenantStatus;
 import dev.tenantry.testkit.KubeApiServer;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.graphql.client.SubscriptionErrorException;
+import org.springframework.graphql.test.tester.WebSocketGraphQlTester;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.Disposable;
+import tools.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -154,8 +163,9 @@ class ControlApiTest {
         .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
     http.get().uri("/api/v1/tenants").headers(h -> h.setBearerAuth("not-a-token")).exchange()
         .expectStatus().isUnauthorized();
-    String expired = keys.platformToken("admin", List.of("platform-admin"), Duration.ofSeconds(-60));
-    http.get().uri("/api/v1/tenants").headers(h -> h.setBearerAuth(expired)).exchange().expectStatus().isUnauthorized();
+    String expired = ControlApiTestSupport.expiredAdminToken(keys);
+    http.get().uri("/api/v1/tenants").headers(h -> h.setBearerAuth(expired)).exchange().expectStatus().isUnauthorized()
+        .expectBody().jsonPath("$.detail").value(detail -> assertThat(String.valueOf(detail)).contains("expired"));
     String forged = ControlApiTestSupport.forgedToken();
     http.get().uri("/api/v1/tenants").headers(h -> h.setBearerAuth(forged)).exchange().expectStatus().isUnauthorized();
     http.get().uri("/api/v1/tenants").headers(h -> h.setBearerAuth(viewer)).exchange().expectStatus().isOk();
@@ -292,6 +302,130 @@ class ControlApiTest {
     // the same trace, a span of the control API's (not the caller's), sampled
     assertThat(stored).matches("00-" + traceId + "-[0-9a-f]{16}-01").doesNotContain("00f067aa0ba902b7");
     client.resources(Tenant.class).withName("traced").delete();
+  }
+
+  @Test
+  void graphqlReadsChangesAndFollowsOneTenantUntilItIsDeleted() {
+    graphql(admin).document("mutation { createTenant(input: {name: \"followed\", plan: \"free\", displayName: \"F\","
+        + " owners: [{kind: \"User\", name: \"f@example.com\"}]}) { name } }").execute()
+        .path("createTenant.name").entity(String.class).isEqualTo("followed");
+    awaitCached("followed");
+
+    WebSocketGraphQlTester live = WebSocketGraphQlTester.builder(URI.create("ws://127.0.0.1:" + port + "/graphql"),
+        new ReactorNettyWebSocketClient()).headers(h -> h.setBearerAuth(viewer)).build();
+    List<Map<String, Object>> updates = new CopyOnWriteArrayList<>();
+    AtomicBoolean completed = new AtomicBoolean();
+    Disposable subscription = live.document("subscription { tenantEvents(name: \"followed\") { type phase completedSteps"
+            + " totalSteps conditions { type } } }").executeSubscription()
+        .toFlux("tenantEvents", Map.class).map(ControlApiTest::stringKeyed)
+        .doOnComplete(() -> completed.set(true)).subscribe(updates::add);
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> updates.size() == 1);
+      assertThat(updates.get(0)).containsEntry("completedSteps", 0).containsEntry("totalSteps", 5);
+
+      String[] steps = {"PlanResolved", "NamespaceReady", "CredentialsReady", "DatabaseReady", "RuntimeReady"};
+      for (int done = 1; done <= steps.length; done++) {
+        patchStatus("followed", done, steps);
+      }
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> updates.size() == 6);
+      assertThat(updates).extracting(u -> u.get("completedSteps")).containsExactly(0, 1, 2, 3, 4, 5);
+      assertThat(updates.get(5)).containsEntry("phase", "Ready");
+
+      graphql(viewer).document("{ tenant(name: \"followed\") { displayName phase conditions { type status message }"
+              + " provisioning { completedSteps totalSteps } endpoints { rest } events { reason } deleting } }").execute()
+          .path("tenant.phase").entity(String.class).isEqualTo("Ready")
+          .path("tenant.conditions[*].type").entityList(String.class).containsExactly(steps)
+          .path("tenant.provisioning.completedSteps").entity(Integer.class).isEqualTo(5)
+          .path("tenant.deleting").entity(Boolean.class).isEqualTo(false);
+      graphql(admin).document("mutation { updateTenant(name: \"followed\", input: {displayName: \"Followed Inc\","
+              + " plan: \"pro\", replicas: 2}) { displayName plan } }").execute()
+          .path("updateTenant.displayName").entity(String.class).isEqualTo("Followed Inc")
+          .path("updateTenant.plan").entity(String.class).isEqualTo("pro");
+      assertThat(client.resources(Tenant.class).withName("followed").get().getSpec().getRuntime().getReplicas()).isEqualTo(2);
+      graphql(admin).document("mutation { updateTenant(name: \"followed\", input: {replicas: 99}) { name } }").execute()
+          .errors().satisfy(errors -> assertThat(errors.get(0).getExtensions()).containsEntry("field", "replicas"));
+      graphql(admin).document("mutation { updateTenant(name: \"nobody\", input: {plan: \"pro\"}) { name } }").execute()
+          .errors().satisfy(errors -> assertThat(errors.get(0).getExtensions()).containsEntry("code", "NOT_FOUND"));
+
+      graphql(admin).document("mutation { suspendTenant(name: \"followed\") { suspended } }").execute()
+          .path("suspendTenant.suspended").entity(Boolean.class).isEqualTo(true);
+      graphql(admin).document("mutation { resumeTenant(name: \"followed\") { suspended } }").execute()
+          .path("resumeTenant.suspended").entity(Boolean.class).isEqualTo(false);
+      assertThat(client.resources(Tenant.class).withName("followed").get().getSpec().isSuspendedRequested()).isFalse();
+
+      graphql(viewer).document("mutation { deleteTenant(name: \"followed\") { name } }").execute()
+          .errors().satisfy(errors -> assertThat(errors.get(0).getErrorType().toString()).isEqualTo("FORBIDDEN"));
+      graphql(admin).document("mutation { deleteTenant(name: \"followed\") { name } }").execute()
+          .path("deleteTenant.name").entity(String.class).isEqualTo("followed");
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(completed::get);
+      assertThat(updates.get(updates.size() - 1)).containsEntry("type", "deleted").containsEntry("phase", "Deleted");
+    } finally {
+      subscription.dispose();
+    }
+    assertThatThrownBy(() -> live.document("subscription { tenantEvents(name: \"nobody\") { type } }")
+        .executeSubscription().toFlux().blockLast(Duration.ofSeconds(10)))
+        .isInstanceOfSatisfying(SubscriptionErrorException.class, refused -> assertThat(
+            refused.getErrors().get(0).getExtensions()).containsEntry("code", "NOT_FOUND"));
+  }
+
+  @Test
+  void restIssuesTenantTokensListsPlansAndPublishesItsOpenApiDocument() throws Exception {
+    create(admin, Map.of("name", "tokened", "plan", "free")).expectStatus().isCreated();
+    awaitCached("tokened");
+    String token = http.post().uri("/api/v1/tenants/tokened/tokens").headers(h -> h.setBearerAuth(admin))
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("subject", "ci", "roles", List.of("viewer"), "ttl", "30m"))
+        .exchange().expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody()
+        .path("token").asString();
+    JWTClaimsSet claims = com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet();
+    assertThat(claims.getStringClaim("tenant")).isEqualTo("tokened");
+    assertThat(claims.getStringListClaim("roles")).containsExactly("viewer");
+    assertThat(Duration.between(java.time.Instant.now(), claims.getExpirationTime().toInstant()))
+        .isBetween(Duration.ofMinutes(29), Duration.ofMinutes(30));
+    http.post().uri("/api/v1/tenants/tokened/tokens").headers(h -> h.setBearerAuth(admin))
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("subject", "ci", "roles", List.of("owner")))
+        .exchange().expectStatus().isBadRequest().expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.field").isEqualTo("roles");
+    http.post().uri("/api/v1/tenants/nobody/tokens").headers(h -> h.setBearerAuth(admin))
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("subject", "ci", "roles", List.of("viewer")))
+        .exchange().expectStatus().isNotFound();
+    http.post().uri("/api/v1/tenants/tokened/tokens").headers(h -> h.setBearerAuth(viewer))
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("subject", "ci", "roles", List.of("viewer")))
+        .exchange().expectStatus().isForbidden();
+    http.patch().uri("/api/v1/tenants/nobody").headers(h -> h.setBearerAuth(admin)).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("plan", "pro")).exchange().expectStatus().isNotFound()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+
+    http.get().uri("/api/v1/plans").headers(h -> h.setBearerAuth(viewer)).exchange().expectStatus().isOk()
+        .expectBody().jsonPath("$[*].name").isEqualTo(List.of("enterprise", "free", "pro"));
+    http.get().uri("/api/v1/openapi.json").exchange().expectStatus().isOk().expectBody()
+        .jsonPath("$.openapi").value(version -> assertThat(String.valueOf(version)).startsWith("3."))
+        .jsonPath("$.paths['/api/v1/tenants'].post").exists()
+        .jsonPath("$.paths['/api/v1/tenants/{name}/suspend'].post").exists()
+        .jsonPath("$.paths['/api/v1/tenants/{name}/tokens'].post").exists();
+    client.resources(Tenant.class).withName("tokened").delete();
+  }
+
+  @Test
+  void theProvisioningSocketTellsARefusedCallerWhyWhenItCloses() throws Exception {
+    String socket = "ws://127.0.0.1:" + port + "/ws/provisioning";
+    assertThat(Recorder.connect(socket).closed.get(10, TimeUnit.SECONDS)).isEqualTo("4401 a bearer token is required");
+    String expired = ControlApiTestSupport.expiredAdminToken(keys);
+    assertThat(Recorder.connect(socket + "?access_token=" + expired).closed.get(10, TimeUnit.SECONDS))
+        .startsWith("4401 invalid token: ").contains("expired");
+    assertThat(Recorder.connect(socket + "?access_token=" + ControlApiTestSupport.forgedToken()).closed
+        .get(10, TimeUnit.SECONDS)).startsWith("4401 invalid token: ");
+    String tenantToken = keys.tenantToken("acme", "bob", List.of("tenant-admin"), Duration.ofMinutes(5));
+    assertThat(Recorder.connect(socket + "?access_token=" + tenantToken).closed.get(10, TimeUnit.SECONDS))
+        .isEqualTo("4403 this needs the platform-admin or platform-viewer role");
+    // a viewer in the header is served
+    Recorder watching = Recorder.connect(socket, viewer);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> watching.heartbeats.get() > 0);
+    assertThat(watching.closed).isNotDone();
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> stringKeyed(Map<?, ?> map) {
+    return (Map<String, Object>) map;
   }
 
   void patchStatus(String name, int completed, String[] steps) {

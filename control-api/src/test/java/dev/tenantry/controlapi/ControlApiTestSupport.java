@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -56,6 +57,22 @@ public final class ControlApiTestSupport {
     UseApiServer.server = server;
   }
 
+  /** An admin token the platform key signed two hours ago, valid for one hour. */
+  public static String expiredAdminToken(dev.tenantry.controlapi.keys.PlatformKeys keys) {
+    try {
+      java.time.Instant issued = java.time.Instant.now().minus(java.time.Duration.ofHours(2));
+      var jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.ES256)
+          .keyID(keys.signingKey().getKeyID()).build(),
+          new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("admin").issuer(dev.tenantry.controlapi.keys.PlatformKeys.ISSUER)
+              .claim("roles", List.of("platform-admin")).issueTime(java.util.Date.from(issued))
+              .expirationTime(java.util.Date.from(issued.plus(java.time.Duration.ofHours(1)))).build());
+      jwt.sign(new com.nimbusds.jose.crypto.ECDSASigner(keys.signingKey()));
+      return jwt.serialize();
+    } catch (com.nimbusds.jose.JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A well-formed admin token signed by a key that is not the platform's. */
   public static String forgedToken() {
     try {
@@ -78,9 +95,20 @@ public final class ControlApiTestSupport {
     public final CompletableFuture<String> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
 
+    public final AtomicInteger heartbeats = new AtomicInteger();
+
     public static Recorder connect(String url) throws Exception {
+      return connect(url, null);
+    }
+
+    /** Connects with the token, when there is one, in the handshake's Authorization header. */
+    public static Recorder connect(String url, String token) throws Exception {
       Recorder recorder = new Recorder();
-      HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), recorder).get(10, TimeUnit.SECONDS);
+      WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+      if (token != null) {
+        builder.header("Authorization", "Bearer " + token);
+      }
+      builder.buildAsync(URI.create(url), recorder).get(10, TimeUnit.SECONDS);
       return recorder;
     }
 
@@ -90,7 +118,9 @@ public final class ControlApiTestSupport {
       if (last) {
         JsonNode message = JSON.readTree(partial.toString());
         partial.setLength(0);
-        if (!"heartbeat".equals(message.path("type").asString())) {
+        if ("heartbeat".equals(message.path("type").asString())) {
+          heartbeats.incrementAndGet();
+        } else {
           messages.add(message);
         }
       }

@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
 
 /**
  * Turns the Tenant informer's changes into provisioning messages: one per status change (and
@@ -55,6 +57,29 @@ public class ProvisioningFeed {
   /** Live messages (of one tenant, or of all when {@code tenant} is null). */
   public Flux<Map<String, Object>> changes(String tenant) {
     return changes.asFlux().filter(m -> tenant == null || tenant.equals(m.get("tenant")));
+  }
+
+  /**
+   * The current state, then every change, with nothing lost between the two: changes are
+   * buffered (up to {@code buffer}) from before the snapshot is read. A subscriber that lets
+   * more pile up gets an error rather than slowing the feed.
+   */
+  public Flux<Map<String, Object>> follow(String tenant, int buffer) {
+    return Flux.defer(() -> {
+      Sinks.Many<Map<String, Object>> out = Sinks.many().unicast()
+          .onBackpressureBuffer(Queues.<Map<String, Object>>get(buffer).get());
+      Disposable live = changes(tenant).subscribe(message -> {
+        synchronized (out) {
+          if (out.tryEmitNext(message).isFailure()) {
+            out.tryEmitError(new IllegalStateException("subscriber too slow: more than " + buffer + " updates waiting"));
+          }
+        }
+      });
+      synchronized (out) {
+        snapshot(tenant).forEach(out::tryEmitNext);
+      }
+      return out.asFlux().doFinally(signal -> live.dispose());
+    });
   }
 
   /** The current state as messages, from the informer cache. */

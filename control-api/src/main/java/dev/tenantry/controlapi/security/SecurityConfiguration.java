@@ -23,6 +23,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtGra
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -41,6 +42,7 @@ public class SecurityConfiguration {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   public static final String ADMIN = "platform-admin";
   public static final String VIEWER = "platform-viewer";
+  public static final String PROVISIONING_SOCKET = "/ws/provisioning";
 
   @Bean
   ReactiveJwtDecoder reactiveJwtDecoder(ControlApiSettings settings, PlatformKeys keys) {
@@ -54,15 +56,25 @@ public class SecurityConfiguration {
     return decoder;
   }
 
+  /** A token's {@code roles} claim as authorities, for the HTTP API and the provisioning socket alike. */
   @Bean
-  SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder) {
-    ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
-    bearer.setAllowUriQueryParameter(true);
+  JwtAuthenticationConverter platformRoles() {
     JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
     roles.setAuthoritiesClaimName("roles");
     roles.setAuthorityPrefix("");
     JwtAuthenticationConverter authentication = new JwtAuthenticationConverter();
     authentication.setJwtGrantedAuthoritiesConverter(roles);
+    return authentication;
+  }
+
+  @Bean
+  SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
+      JwtAuthenticationConverter authentication) {
+    ServerBearerTokenAuthenticationConverter standard = new ServerBearerTokenAuthenticationConverter();
+    standard.setAllowUriQueryParameter(true);
+    // the provisioning socket checks its own token, so a refused browser learns why from the close reason
+    ServerAuthenticationConverter bearer = exchange -> PROVISIONING_SOCKET.equals(exchange.getRequest().getPath().value())
+        ? Mono.empty() : standard.convert(exchange);
     return http
         .csrf(ServerHttpSecurity.CsrfSpec::disable)
         .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -70,7 +82,7 @@ public class SecurityConfiguration {
         .logout(ServerHttpSecurity.LogoutSpec::disable)
         .authorizeExchange(exchanges -> exchanges
             .pathMatchers("/", "/index.html", "/console.js", "/console.css", "/favicon.ico",
-                "/.well-known/jwks.json", "/api/v1/openapi.json", "/actuator/**").permitAll()
+                "/.well-known/jwks.json", "/api/v1/openapi.json", "/actuator/**", PROVISIONING_SOCKET).permitAll()
             .pathMatchers(HttpMethod.GET, "/api/**").hasAnyAuthority(ADMIN, VIEWER)
             .pathMatchers("/api/**").hasAuthority(ADMIN)
             .anyExchange().hasAnyAuthority(ADMIN, VIEWER))

@@ -1,5 +1,6 @@
 package dev.tenantry.controlapi.tenant;
 
+import dev.tenantry.controlapi.ControlApiSettings;
 import dev.tenantry.controlapi.provisioning.ProvisioningFeed;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
@@ -13,6 +14,7 @@ import org.springframework.graphql.data.method.annotation.SchemaMapping;
 import org.springframework.graphql.data.method.annotation.SubscriptionMapping;
 import org.springframework.graphql.execution.DataFetcherExceptionResolverAdapter;
 import org.springframework.graphql.execution.ErrorType;
+import org.springframework.graphql.execution.SubscriptionExceptionResolverAdapter;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -26,10 +28,12 @@ public class TenantGraphQl {
 
   private final TenantService tenants;
   private final ProvisioningFeed feed;
+  private final ControlApiSettings settings;
 
-  public TenantGraphQl(TenantService tenants, ProvisioningFeed feed) {
+  public TenantGraphQl(TenantService tenants, ProvisioningFeed feed, ControlApiSettings settings) {
     this.tenants = tenants;
     this.feed = feed;
+    this.settings = settings;
   }
 
   public record TenantFilter(String phase, String plan, String search) {}
@@ -101,7 +105,7 @@ public class TenantGraphQl {
     if (!feed.exists(name)) {
       return Flux.error(new TenantException.NotFound(name));
     }
-    return Flux.concat(Flux.fromIterable(feed.snapshot(name)), feed.changes(name))
+    return feed.follow(name, settings.subscriberBuffer())
         .takeUntil(message -> "deleted".equals(message.get("type")));
   }
 
@@ -110,16 +114,26 @@ public class TenantGraphQl {
   static class Errors extends DataFetcherExceptionResolverAdapter {
     @Override
     protected GraphQLError resolveToSingleError(Throwable ex, DataFetchingEnvironment env) {
-      if (!(ex instanceof TenantException e)) {
-        return null;
-      }
-      ErrorType type = e instanceof TenantException.NotFound ? ErrorType.NOT_FOUND : ErrorType.BAD_REQUEST;
-      var builder = GraphqlErrorBuilder.newError(env).errorType(type).message(e.getMessage());
-      String field = e instanceof TenantException.Invalid invalid ? invalid.field()
-          : e instanceof TenantException.Conflict conflict ? conflict.field() : null;
-      String code = e instanceof TenantException.NotFound ? "NOT_FOUND"
-          : e instanceof TenantException.Invalid ? "INVALID_ARGUMENT" : "CONFLICT";
-      return builder.extensions(field == null ? Map.of("code", code) : Map.of("code", code, "field", field)).build();
+      return ex instanceof TenantException e ? error(e, GraphqlErrorBuilder.newError(env)) : null;
     }
+  }
+
+  /** The same errors when a subscription fails, for example on a tenant that does not exist. */
+  @org.springframework.stereotype.Component
+  static class SubscriptionErrors extends SubscriptionExceptionResolverAdapter {
+    @Override
+    protected GraphQLError resolveToSingleError(Throwable ex) {
+      return ex instanceof TenantException e ? error(e, GraphqlErrorBuilder.newError()) : null;
+    }
+  }
+
+  static GraphQLError error(TenantException e, GraphqlErrorBuilder<?> builder) {
+    ErrorType type = e instanceof TenantException.NotFound ? ErrorType.NOT_FOUND : ErrorType.BAD_REQUEST;
+    String field = e instanceof TenantException.Invalid invalid ? invalid.field()
+        : e instanceof TenantException.Conflict conflict ? conflict.field() : null;
+    String code = e instanceof TenantException.NotFound ? "NOT_FOUND"
+        : e instanceof TenantException.Invalid ? "INVALID_ARGUMENT" : "CONFLICT";
+    return builder.errorType(type).message(e.getMessage())
+        .extensions(field == null ? Map.of("code", code) : Map.of("code", code, "field", field)).build();
   }
 }
