@@ -80,7 +80,7 @@ Tenantry is up: local control plane, a real node, and the platform installed wit
   try:         export KUBECONFIG=$STATE/kubeconfig
                $KUBECTL get tenantplans
                $KUBECTL apply -f crds/examples/tenant-acme.yaml
-               $KUBECTL get tenants -w          # Ready in about a minute, its pod really running
+               $KUBECTL get tenants -w          # Ready in about 20 s, its pod really running
   operator:    http://127.0.0.1:$OPERATOR_PORT/metrics
   calling a tenant: docs/local-node.md (a tenant token from the console, then REST, GraphQL, gRPC, WebSocket)
   logs:        $STATE/logs/   (pods: $KUBECTL logs -n tenant-acme deploy/runtime)
