@@ -47,6 +47,11 @@ public record RuntimeSettings(
     return tenant == null || tenant.isBlank() ? DEV_TENANT : tenant;
   }
 
+  /** Tokens are verified against a JWKS fetched over HTTP, which may wait on the network. */
+  public boolean remoteJwks() {
+    return jwks != null && jwks.matches("^https?://.*");
+  }
+
   public boolean usesPostgres() {
     return "postgres".equals(storage);
   }

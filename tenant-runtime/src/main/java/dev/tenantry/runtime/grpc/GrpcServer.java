@@ -54,6 +54,11 @@ public class GrpcServer implements SmartLifecycle {
         .addService(new TenantAdminGrpcService(usage))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
+    if (!settings.remoteJwks()) {
+      // every call is non-blocking (the embedded store hands its connections to worker threads
+      // itself) and a token check is computation only: no hop to grpc-java's executor per call
+      builder.directExecutor();
+    }
     if (settings.tlsConfigured()) {
       try {
         builder.sslContext(GrpcSslContexts.forServer(new File(settings.tlsCert()), new File(settings.tlsKey())).build());

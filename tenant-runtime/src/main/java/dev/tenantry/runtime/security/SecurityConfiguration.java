@@ -19,7 +19,6 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
-import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
@@ -42,7 +41,7 @@ public class SecurityConfiguration {
 
   @Bean
   ReactiveJwtDecoder reactiveJwtDecoder(TenantTokens tokens, RuntimeSettings settings) {
-    if (settings.jwks() != null && settings.jwks().matches("^https?://.*")) {
+    if (settings.remoteJwks()) {
       // verification may fetch the remote JWKS: keep it off the event loop
       return token -> Mono.fromCallable(() -> tokens.verify(token)).subscribeOn(Schedulers.boundedElastic());
     }
@@ -62,8 +61,6 @@ public class SecurityConfiguration {
 
   @Bean
   SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder) {
-    ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
-    bearer.setAllowUriQueryParameter(true);
     JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
     roles.setAuthoritiesClaimName(TenantTokens.ROLES_CLAIM);
     roles.setAuthorityPrefix("");
@@ -86,7 +83,7 @@ public class SecurityConfiguration {
             .pathMatchers("/api/**").hasAnyAuthority(writers)
             .anyExchange().hasAnyAuthority(all))
         .oauth2ResourceServer(server -> server
-            .bearerTokenConverter(bearer)
+            .bearerTokenConverter(new BearerTokens())
             .jwt(jwt -> jwt.jwtDecoder(decoder)
                 .jwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(authentication)))
             .authenticationEntryPoint((exchange, e) -> problem(exchange, HttpStatus.UNAUTHORIZED,
