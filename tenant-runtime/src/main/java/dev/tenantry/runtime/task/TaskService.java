@@ -58,8 +58,10 @@ public class TaskService {
       if (project.archived()) {
         return Mono.error(new DomainException.Conflict("project " + projectId + " is archived", project.version()));
       }
-      return db.sql("SELECT COALESCE(MAX(position), -1) + 1 AS next FROM tasks WHERE project_id = :p AND status = 'TODO'")
-          .bind("p", projectId).map(row -> ((Number) row.get("next")).intValue()).one()
+      return db.sql("SELECT next_todo_position FROM projects WHERE id = :p")
+          .bind("p", projectId).map(row -> ((Number) row.get("next_todo_position")).intValue()).one()
+          .flatMap(position -> db.sql("UPDATE projects SET next_todo_position = :next WHERE id = :p")
+              .bind("next", position + 1).bind("p", projectId).then().thenReturn(position))
           .flatMap(position -> {
             Task task = new Task(id, projectId, validTitle, validDescription, TaskStatus.TODO, position, validAssignee,
                 validLabels, dueDate, 1);
@@ -135,11 +137,20 @@ public class TaskService {
     return commands.run(lockForUpdate(id).flatMap(current -> {
       Validation.expectVersion("task", id, expectedVersion, current.version());
       Task next = apply.apply(current);
+      boolean placedInTodo = next.status() == TaskStatus.TODO
+          && (current.status() != next.status() || current.position() != next.position());
       return events.append(actor, List.of(new NewEvent(id, AGGREGATE, next.version(), type, next.projectId(),
               payload(next))))
           .then(update(next))
+          .then(placedInTodo ? keepNewTasksAfter(next) : Mono.empty())
           .thenReturn(next);
     }));
+  }
+
+  /** New tasks of the project go after this one, which was just placed in TODO. */
+  private Mono<Void> keepNewTasksAfter(Task task) {
+    return db.sql("UPDATE projects SET next_todo_position = :next WHERE id = :p AND next_todo_position < :next")
+        .bind("next", task.position() + 1).bind("p", task.projectId()).then();
   }
 
   private Mono<Void> insert(Task task, long sequence) {

@@ -50,6 +50,27 @@ public abstract class RestApiContract {
   }
 
   @Test
+  void aNewTaskGoesAfterEveryTaskPlacedInTodo() {
+    String projectId = createProject("Ordering");
+    String first = createTask(projectId, Map.of("title", "first"));
+    String second = createTask(projectId, Map.of("title", "second"));
+    assertThat(position(first)).isZero();
+    assertThat(position(second)).isEqualTo(1);
+    post("/api/v1/tasks/" + first + "/move", member(), Map.of("status", "TODO", "position", 10)).expectStatus().isOk();
+    String third = createTask(projectId, Map.of("title", "third"));
+    assertThat(position(third)).isEqualTo(11);
+    // moving the last one out of TODO leaves its place taken: order among TODO tasks is kept, not compacted
+    post("/api/v1/tasks/" + third + "/move", member(), Map.of("status", "DONE", "position", 0)).expectStatus().isOk();
+    post("/api/v1/tasks/" + second + "/move", member(), Map.of("status", "TODO", "position", 4)).expectStatus().isOk();
+    assertThat(position(createTask(projectId, Map.of("title", "fourth")))).isEqualTo(12);
+  }
+
+  int position(String taskId) {
+    return ((Number) get("/api/v1/tasks/" + taskId, viewer()).exchange().expectStatus().isOk()
+        .expectBody(Map.class).returnResult().getResponseBody().get("position")).intValue();
+  }
+
+  @Test
   void projectsAndTasksRoundTripWithVersionsAndEtags() {
     var created = post("/api/v1/projects", admin(), Map.of("name", "Launch")).expectStatus().isCreated()
         .expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"")
