@@ -80,7 +80,9 @@ class RuntimeBenchmark {
   @Test
   void benchmark() throws Exception {
     List<String> rows = new ArrayList<>();
-    rows.addAll(startupAndIdleRss());
+    if (runs("startup")) {
+      rows.addAll(startupAndIdleRss());
+    }
     try (var runtime = start(dir.resolve("h2"), Map.of())) {
       int port = ((WebServerApplicationContext) runtime).getWebServer().getPort();
       String token = RuntimeTestSupport.member();
@@ -90,48 +92,22 @@ class RuntimeBenchmark {
       String taskId = task.path("id").asString();
       byte[] body = JSON.writeValueAsBytes(task);
 
-      // the issue's baseline: a bare WebFlux handler (a router function, no Boot, no security,
-      // no database) returning the same JSON; and for scale a bare Reactor Netty handler
-      DisposableServer bareWebFlux = HttpServer.create().host("127.0.0.1").port(0)
-          .handle(new ReactorHttpHandlerAdapter(RouterFunctions.toHttpHandler(RouterFunctions.route(
-              RequestPredicates.GET("/api/v1/tasks/{id}"),
-              request -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body)))))
-          .bindNow();
-      DisposableServer bareNetty = HttpServer.create().host("127.0.0.1").port(0)
-          .route(routes -> routes.get("/api/v1/tasks/{id}", (request, response) -> response
-              .header("Content-Type", "application/json").sendByteArray(reactor.core.publisher.Mono.just(body))))
-          .bindNow();
-      try {
-        Result nettyHttp = http("bare Reactor Netty handler (for scale)", URI.create("http://127.0.0.1:"
-            + bareNetty.port() + "/api/v1/tasks/" + taskId), null, null);
-        Result bareHttp = http("bare WebFlux handler (baseline)", URI.create("http://127.0.0.1:" + bareWebFlux.port()
-            + "/api/v1/tasks/" + taskId), null, null);
-        Result rest = http("REST GET /api/v1/tasks/{id}", URI.create("http://127.0.0.1:" + port
-            + "/api/v1/tasks/" + taskId), token, null);
-        Result graphql = http("GraphQL task(id)", URI.create("http://127.0.0.1:" + port + "/graphql"), token,
-            "{\"query\":\"{ task(id: \\\"" + taskId + "\\\") { id projectId title description status position"
-                + " assignee labels dueDate version } }\"}");
-        rows.add(row(nettyHttp, nettyHttp));
-        rows.add(row(bareHttp, bareHttp));
-        rows.add(row(rest, bareHttp));
-        rows.add(row(graphql, bareHttp));
-      } finally {
-        bareWebFlux.disposeNow();
-        bareNetty.disposeNow();
+      if (runs("http")) {
+        rows.addAll(httpRows(port, taskId, token, body));
       }
-
-      Server bareGrpc = bareGrpc(taskId, projectId);
-      try {
-        Result bareResult = grpc("bare grpc-java GetTask", bareGrpc.getPort(), taskId, null);
-        Result grpcResult = grpc("gRPC GetTask", runtime.getBean(GrpcServer.class).port(), taskId, token);
-        rows.add(row(bareResult, bareResult));
-        rows.add(row(grpcResult, bareResult));
-      } finally {
-        bareGrpc.shutdownNow();
+      if (runs("grpc")) {
+        rows.addAll(grpcRows(runtime.getBean(GrpcServer.class).port(), taskId, projectId, token));
       }
-
-      rows.add(fanOut(port, projectId, token, 1000));
-      rows.add(row(createThroughput("createTask/s on H2", port, projectId, token), null));
+      if (runs("fanout")) {
+        rows.add(fanOut(port, projectId, token, 1000));
+      }
+      if (runs("create")) {
+        rows.add(row(createThroughput("createTask/s on H2", port, projectId, token), null));
+      }
+    }
+    if (!runs("create")) {
+      writeTable(rows);
+      return;
     }
     String database = RuntimeTestSupport.newPostgresDatabase();
     try (var postgres = start(dir.resolve("pg"), Map.of("tenantry.storage", "postgres",
@@ -144,6 +120,66 @@ class RuntimeBenchmark {
       RuntimeTestSupport.dropPostgresDatabase(database);
     }
 
+    writeTable(rows);
+  }
+
+  /** REST and GraphQL reads of one task against a bare WebFlux handler (and bare Reactor Netty). */
+  List<String> httpRows(int port, String taskId, String token, byte[] body) throws Exception {
+    List<String> rows = new ArrayList<>();
+    // the issue's baseline: a bare WebFlux handler (a router function, no Boot, no security,
+    // no database) returning the same JSON; and for scale a bare Reactor Netty handler
+    DisposableServer bareWebFlux = HttpServer.create().host("127.0.0.1").port(0)
+        .handle(new ReactorHttpHandlerAdapter(RouterFunctions.toHttpHandler(RouterFunctions.route(
+            RequestPredicates.GET("/api/v1/tasks/{id}"),
+            request -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body)))))
+        .bindNow();
+    DisposableServer bareNetty = HttpServer.create().host("127.0.0.1").port(0)
+        .route(routes -> routes.get("/api/v1/tasks/{id}", (request, response) -> response
+            .header("Content-Type", "application/json").sendByteArray(reactor.core.publisher.Mono.just(body))))
+        .bindNow();
+    try {
+      Result nettyHttp = http("bare Reactor Netty handler (for scale)", URI.create("http://127.0.0.1:"
+          + bareNetty.port() + "/api/v1/tasks/" + taskId), null, null);
+      Result bareHttp = http("bare WebFlux handler (baseline)", URI.create("http://127.0.0.1:" + bareWebFlux.port()
+          + "/api/v1/tasks/" + taskId), null, null);
+      Result rest = http("REST GET /api/v1/tasks/{id}", URI.create("http://127.0.0.1:" + port
+          + "/api/v1/tasks/" + taskId), token, null);
+      Result graphql = http("GraphQL task(id)", URI.create("http://127.0.0.1:" + port + "/graphql"), token,
+          "{\"query\":\"{ task(id: \\\"" + taskId + "\\\") { id projectId title description status position"
+              + " assignee labels dueDate version } }\"}");
+      rows.add(row(nettyHttp, nettyHttp));
+      rows.add(row(bareHttp, bareHttp));
+      rows.add(row(rest, bareHttp));
+      rows.add(row(graphql, bareHttp));
+    } finally {
+      bareWebFlux.disposeNow();
+      bareNetty.disposeNow();
+    }
+    return rows;
+  }
+
+  /** gRPC GetTask against a bare grpc-java service answering the same message. */
+  List<String> grpcRows(int grpcPort, String taskId, String projectId, String token) throws Exception {
+    List<String> rows = new ArrayList<>();
+    Server bareGrpc = bareGrpc(taskId, projectId);
+    try {
+      Result bareResult = grpc("bare grpc-java GetTask", bareGrpc.getPort(), taskId, null);
+      Result grpcResult = grpc("gRPC GetTask", grpcPort, taskId, token);
+      rows.add(row(bareResult, bareResult));
+      rows.add(row(grpcResult, bareResult));
+    } finally {
+      bareGrpc.shutdownNow();
+    }
+    return rows;
+  }
+
+  /** Parts to run, from {@code -Dbench.only=startup,http,grpc,fanout,create} (all by default). */
+  static boolean runs(String part) {
+    String only = System.getProperty("bench.only", "");
+    return only.isBlank() || List.of(only.split(",")).contains(part);
+  }
+
+  static void writeTable(List<String> rows) throws java.io.IOException {
     String table = "| measurement | per second | p50 | p99 | vs baseline |\n|---|---|---|---|---|\n"
         + String.join("\n", rows) + "\n";
     Path out = Path.of("target/benchmarks/runtime.md");
@@ -352,7 +388,7 @@ class RuntimeBenchmark {
   String fanOut(int port, String projectId, String token, int subscribers) throws Exception {
     HttpClient client = HttpClient.newHttpClient();
     Map<Long, Long> committedAt = new java.util.concurrent.ConcurrentHashMap<>();
-    ConcurrentLinkedQueue<Long> delays = new ConcurrentLinkedQueue<>();
+    var delays = new java.util.concurrent.atomic.AtomicReference<>(new ConcurrentLinkedQueue<Long>());
     AtomicLong received = new AtomicLong();
     List<WebSocket> sockets = new ArrayList<>();
     CountDownLatch subscribed = new CountDownLatch(subscribers);
@@ -373,7 +409,7 @@ class RuntimeBenchmark {
                 int marker = message.indexOf(FAN_OUT_MARKER);
                 if (marker >= 0) {
                   int from = marker + FAN_OUT_MARKER.length();
-                  delays.add(now - committedAt.get(Long.parseLong(message.substring(from, message.indexOf('"', from)))));
+                  delays.get().add(now - committedAt.get(Long.parseLong(message.substring(from, message.indexOf('"', from)))));
                   received.incrementAndGet();
                 } else if (message.contains("\"type\":\"subscribed\"")) {
                   subscribed.countDown();
@@ -390,22 +426,41 @@ class RuntimeBenchmark {
     if (!subscribed.await(60, TimeUnit.SECONDS)) {
       throw new IllegalStateException("not all subscribers were confirmed");
     }
+    // rounds of 20 commands until the JIT stops compiling (as every other load warms up), then
+    // one round measured
     int commands = 20;
-    for (long i = 0; i < commands; i++) {
-      // timed from when the command is sent: an upper bound that includes the command itself
-      committedAt.put(i, System.nanoTime());
-      post(port, "/api/v1/projects/" + projectId + "/tasks", "{\"title\":\"fan-" + i + "\"}", token);
-      TimeUnit.MILLISECONDS.sleep(150);
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (received.get() < (long) commands * subscribers && System.nanoTime() < deadline) {
-      TimeUnit.MILLISECONDS.sleep(50);
+    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    long warmUpEnd = System.nanoTime() + WARM_UP_MAX.toNanos();
+    long sent = 0;
+    int warmUpRounds = 0;
+    boolean measuring = false;
+    while (true) {
+      delays.set(new ConcurrentLinkedQueue<>());
+      received.set(0);
+      long compiledBefore = jit.getTotalCompilationTime();
+      long roundStart = System.nanoTime();
+      for (int i = 0; i < commands; i++, sent++) {
+        // timed from when the command is sent: an upper bound that includes the command itself
+        committedAt.put(sent, System.nanoTime());
+        post(port, "/api/v1/projects/" + projectId + "/tasks", "{\"title\":\"fan-" + sent + "\"}", token);
+        TimeUnit.MILLISECONDS.sleep(150);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (received.get() < (long) commands * subscribers && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+      if (measuring) {
+        break;
+      }
+      long roundMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStart);
+      measuring = jit.getTotalCompilationTime() - compiledBefore < roundMillis / 20 || System.nanoTime() > warmUpEnd;
+      warmUpRounds++;
     }
     sockets.forEach(s -> s.abort());
-    List<Long> sorted = delays.stream().map(d -> Math.max(0, d)).sorted().toList();
+    List<Long> sorted = delays.get().stream().map(d -> Math.max(0, d)).sorted().toList();
     return String.format("| WebSocket fan-out: %d commands x %d subscribers, %d deliveries (command sent to event"
-        + " received) | | %.1f ms | %.1f ms | |",
-        commands, subscribers, sorted.size(), millis(sorted, 50), millis(sorted, 99));
+        + " received; after %d warm-up rounds) | | %.1f ms | %.1f ms | |",
+        commands, subscribers, sorted.size(), warmUpRounds, millis(sorted, 50), millis(sorted, 99));
   }
 
   Result createThroughput(String what, int port, String projectId, String token) throws Exception {
