@@ -65,7 +65,7 @@ public class TenantTokens {
     this.tenant = settings.tenantName();
     JWKSource<SecurityContext> keys;
     if (settings.jwks() != null && !settings.jwks().isBlank()) {
-      keys = jwkSource(settings.jwks());
+      keys = jwkSource(settings.jwks(), settings.remoteJwks());
       devKey = null;
     } else {
       devKey = newKey();
@@ -161,8 +161,8 @@ public class TenantTokens {
     return OAuth2TokenValidatorResult.success();
   }
 
-  private static JWKSource<SecurityContext> jwkSource(String location) {
-    if (location.startsWith("http://") || location.startsWith("https://")) {
+  private static JWKSource<SecurityContext> jwkSource(String location, boolean remote) {
+    if (remote) {
       try {
         return JWKSourceBuilder.create(URI.create(location).toURL()).build();
       } catch (java.net.MalformedURLException e) {
