@@ -59,29 +59,28 @@ public final class ControlApiTestSupport {
 
   /** An admin token the platform key signed two hours ago, valid for one hour. */
   public static String expiredAdminToken(dev.tenantry.controlapi.keys.PlatformKeys keys) {
-    try {
-      java.time.Instant issued = java.time.Instant.now().minus(java.time.Duration.ofHours(2));
-      var jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.ES256)
-          .keyID(keys.signingKey().getKeyID()).build(),
-          new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("admin").issuer(dev.tenantry.controlapi.keys.PlatformKeys.ISSUER)
-              .claim("roles", List.of("platform-admin")).issueTime(java.util.Date.from(issued))
-              .expirationTime(java.util.Date.from(issued.plus(java.time.Duration.ofHours(1)))).build());
-      jwt.sign(new com.nimbusds.jose.crypto.ECDSASigner(keys.signingKey()));
-      return jwt.serialize();
-    } catch (com.nimbusds.jose.JOSEException e) {
-      throw new IllegalStateException(e);
-    }
+    java.time.Instant issued = java.time.Instant.now().minus(java.time.Duration.ofHours(2));
+    return adminToken(keys.signingKey(), issued, issued.plus(java.time.Duration.ofHours(1)));
   }
 
   /** A well-formed admin token signed by a key that is not the platform's. */
   public static String forgedToken() {
     try {
       var key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID("forged").generate();
+      return adminToken(key, null, java.time.Instant.now().plusSeconds(600));
+    } catch (com.nimbusds.jose.JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String adminToken(com.nimbusds.jose.jwk.ECKey key, java.time.Instant issued, java.time.Instant expires) {
+    try {
       var jwt = new com.nimbusds.jwt.SignedJWT(
-          new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.ES256).keyID("forged").build(),
-          new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("admin").issuer("tenantry")
+          new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+          new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("admin").issuer(dev.tenantry.controlapi.keys.PlatformKeys.ISSUER)
               .claim("roles", List.of("platform-admin"))
-              .expirationTime(java.util.Date.from(java.time.Instant.now().plusSeconds(600))).build());
+              .issueTime(issued == null ? null : java.util.Date.from(issued))
+              .expirationTime(java.util.Date.from(expires)).build());
       jwt.sign(new com.nimbusds.jose.crypto.ECDSASigner(key));
       return jwt.serialize();
     } catch (com.nimbusds.jose.JOSEException e) {

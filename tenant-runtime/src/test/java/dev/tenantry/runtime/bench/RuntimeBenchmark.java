@@ -70,6 +70,7 @@ class RuntimeBenchmark {
   static final Duration WARM_UP_ROUND = Duration.ofSeconds(5);
   static final Duration WARM_UP_MAX = Duration.ofSeconds(Integer.getInteger("bench.warmup.max", 300));
   static final int CONCURRENCY = 32;
+  static final java.lang.management.CompilationMXBean JIT = java.lang.management.ManagementFactory.getCompilationMXBean();
   static final String FAN_OUT_MARKER = "\"title\":\"fan-";
 
   @TempDir
@@ -171,6 +172,11 @@ class RuntimeBenchmark {
       bareGrpc.shutdownNow();
     }
     return rows;
+  }
+
+  /** The JIT compiled for less than 5% of a warm-up round that began when its total was {@code compiledBefore}. */
+  static boolean jitSettled(long compiledBefore, long roundMillis) {
+    return JIT.getTotalCompilationTime() - compiledBefore < roundMillis / 20;
   }
 
   /** Parts to run, from {@code -Dbench.only=startup,http,grpc,fanout,create} (all by default). */
@@ -312,20 +318,18 @@ class RuntimeBenchmark {
    * quarter of the settled figure.
    */
   static Result load(String what, java.util.function.Supplier<CompletableFuture<?>> call) throws Exception {
-    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
     long warmUpStart = System.nanoTime();
     long warmUpEnd = warmUpStart + WARM_UP_MAX.toNanos();
     double best = 0;
     int flatRounds = 0;
     while (System.nanoTime() < warmUpEnd) {
-      long compiledBefore = jit.getTotalCompilationTime();
+      long compiledBefore = JIT.getTotalCompilationTime();
       ConcurrentLinkedQueue<Long> round = new ConcurrentLinkedQueue<>();
       run(call, WARM_UP_ROUND, round);
-      long compilingMillis = jit.getTotalCompilationTime() - compiledBefore;
       double rate = round.size() / (double) WARM_UP_ROUND.toSeconds();
       flatRounds = rate < best * 1.05 ? flatRounds + 1 : 0;
       best = Math.max(best, rate);
-      if (flatRounds >= 2 && compilingMillis < WARM_UP_ROUND.toMillis() / 20) {
+      if (flatRounds >= 2 && jitSettled(compiledBefore, WARM_UP_ROUND.toMillis())) {
         break;
       }
     }
@@ -429,7 +433,6 @@ class RuntimeBenchmark {
     // rounds of 20 commands until the JIT stops compiling (as every other load warms up), then
     // one round measured
     int commands = 20;
-    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
     long warmUpEnd = System.nanoTime() + WARM_UP_MAX.toNanos();
     long sent = 0;
     int warmUpRounds = 0;
@@ -437,7 +440,7 @@ class RuntimeBenchmark {
     while (true) {
       delays.set(new ConcurrentLinkedQueue<>());
       received.set(0);
-      long compiledBefore = jit.getTotalCompilationTime();
+      long compiledBefore = JIT.getTotalCompilationTime();
       long roundStart = System.nanoTime();
       for (int i = 0; i < commands; i++, sent++) {
         // timed from when the command is sent: an upper bound that includes the command itself
@@ -453,7 +456,7 @@ class RuntimeBenchmark {
         break;
       }
       long roundMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStart);
-      measuring = jit.getTotalCompilationTime() - compiledBefore < roundMillis / 20 || System.nanoTime() > warmUpEnd;
+      measuring = jitSettled(compiledBefore, roundMillis) || System.nanoTime() > warmUpEnd;
       warmUpRounds++;
     }
     sockets.forEach(s -> s.abort());
