@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
@@ -62,24 +63,35 @@ public class ProvisioningFeed {
   /**
    * The current state, then every change, with nothing lost between the two: changes are
    * buffered (up to {@code buffer}) from before the snapshot is read. A subscriber that lets
-   * more pile up gets an error rather than slowing the feed.
+   * more pile up is cut off from the changes at once ({@code onOverflow} runs, e.g. to close
+   * its socket) and ends with {@link TooSlow} rather than slowing the feed.
    */
-  public Flux<Map<String, Object>> follow(String tenant, int buffer) {
+  public Flux<Map<String, Object>> follow(String tenant, int buffer, Runnable onOverflow) {
     return Flux.defer(() -> {
       Sinks.Many<Map<String, Object>> out = Sinks.many().unicast()
           .onBackpressureBuffer(Queues.<Map<String, Object>>get(buffer).get());
-      Disposable live = changes(tenant).subscribe(message -> {
+      Disposable.Swap live = Disposables.swap();
+      live.update(changes(tenant).subscribe(message -> {
         synchronized (out) {
           if (out.tryEmitNext(message).isFailure()) {
-            out.tryEmitError(new IllegalStateException("subscriber too slow: more than " + buffer + " updates waiting"));
+            live.dispose();
+            out.tryEmitError(new TooSlow(buffer));
+            onOverflow.run();
           }
         }
-      });
+      }));
       synchronized (out) {
         snapshot(tenant).forEach(out::tryEmitNext);
       }
       return out.asFlux().doFinally(signal -> live.dispose());
     });
+  }
+
+  /** A follower let more than its buffer of updates wait. */
+  public static final class TooSlow extends IllegalStateException {
+    TooSlow(int buffer) {
+      super("subscriber too slow: more than " + buffer + " updates waiting");
+    }
   }
 
   /** The current state as messages, from the informer cache. */

@@ -4,7 +4,6 @@ import dev.tenantry.controlapi.ControlApiSettings;
 import dev.tenantry.controlapi.security.SecurityConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.springframework.http.HttpHeaders;
@@ -19,11 +18,8 @@ import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.util.concurrent.Queues;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -81,28 +77,18 @@ public class ProvisioningWebSocketHandler implements WebSocketHandler {
     if (tenant != null && !feed.exists(tenant)) {
       return session.close(UNKNOWN_TENANT);
     }
-    Sinks.Many<String> outbound = Sinks.many().unicast()
-        .onBackpressureBuffer(Queues.<String>get(settings.subscriberBuffer()).get());
-    // live changes first, then the snapshot: nothing falls between the two
-    Disposable live = feed.changes(tenant).subscribe(message -> {
-      if (!offer(outbound, json.writeValueAsString(message))) {
-        session.close(SLOW_CLIENT).subscribe();
-      }
-      if (tenant != null && "deleted".equals(message.get("type"))) {
-        session.close(TENANT_DELETED).subscribe();
-      }
-    });
-    List<Map<String, Object>> snapshot = feed.snapshot(tenant);
-    for (Map<String, Object> message : snapshot) {
-      if (resumeFrom == null || !Objects.equals(resumeFrom, message.get("resourceVersion"))) {
-        offer(outbound, json.writeValueAsString(message));
-      }
-    }
+    Flux<String> updates = feed.follow(tenant, settings.subscriberBuffer(), () -> session.close(SLOW_CLIENT).subscribe())
+        // a reconnecting client already has the state it names
+        .filter(message -> resumeFrom == null || !Objects.equals(resumeFrom, message.get("resourceVersion")))
+        .takeUntil(message -> tenant != null && "deleted".equals(message.get("type")))
+        .map(json::writeValueAsString)
+        // ends only when the watched tenant was deleted, after that message was handed over
+        .concatWith(Mono.defer(() -> session.close(TENANT_DELETED)).then(Mono.<String>empty()))
+        .onErrorResume(ProvisioningFeed.TooSlow.class, closedAlready -> Flux.empty());
     Flux<String> heartbeats = Flux.interval(settings.heartbeat())
         .map(tick -> json.writeValueAsString(Map.of("type", "heartbeat", "at", Instant.now().toString())));
-    return session.send(Flux.merge(outbound.asFlux(), heartbeats).map(session::textMessage))
-        .and(session.receive().then())
-        .doFinally(signal -> live.dispose());
+    return session.send(Flux.merge(updates, heartbeats).map(session::textMessage))
+        .and(session.receive().then());
   }
 
   /** 4401 with the verifier's reason, cut to the 123 bytes a close frame can carry. */
@@ -110,11 +96,5 @@ public class ProvisioningWebSocketHandler implements WebSocketHandler {
     String reason = "invalid token: " + refused.getMessage().replace("An error occurred while attempting to decode the Jwt: ", "");
     byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
     return new CloseStatus(4401, bytes.length <= 123 ? reason : new String(bytes, 0, 120, StandardCharsets.UTF_8) + "...");
-  }
-
-  private static boolean offer(Sinks.Many<String> outbound, String text) {
-    synchronized (outbound) {
-      return outbound.tryEmitNext(text).isSuccess();
-    }
   }
 }

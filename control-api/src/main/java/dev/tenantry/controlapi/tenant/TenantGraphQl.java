@@ -105,7 +105,7 @@ public class TenantGraphQl {
     if (!feed.exists(name)) {
       return Flux.error(new TenantException.NotFound(name));
     }
-    return feed.follow(name, settings.subscriberBuffer())
+    return feed.follow(name, settings.subscriberBuffer(), () -> { })
         .takeUntil(message -> "deleted".equals(message.get("type")));
   }
 
