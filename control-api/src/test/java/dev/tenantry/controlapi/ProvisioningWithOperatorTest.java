@@ -55,7 +55,7 @@ class ProvisioningWithOperatorTest {
   void aTenantCreatedThroughTheApiIsProvisionedAndEveryStepIsShownLive() throws Exception {
     String admin = ControlApiTestSupport.adminToken(client);
     OperatorConfig config = OperatorConfig.fromEnvironment(Map.of("TENANTRY_LEADER_ELECTION", "false",
-        "TENANTRY_OPERATOR_PORT", "0", "HOSTNAME", "operator-in-process"));
+        "TENANTRY_OPERATOR_PORT", "0", "HOSTNAME", "operator-in-process", "TENANTRY_WEBHOOK_PORT", "0"));
     try (KubernetesClient operatorClient = SERVER.newClient();
         TenantryOperator operator = TenantryOperator.start(config, operatorClient, Clock.systemUTC())) {
       Recorder socket = Recorder.connect("ws://127.0.0.1:" + port + "/ws/provisioning?access_token=" + admin);

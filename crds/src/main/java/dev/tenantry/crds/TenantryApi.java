@@ -30,6 +30,15 @@ public final class TenantryApi {
     return NAMESPACE_PREFIX + tenantName;
   }
 
+  /** The tenant a namespace belongs to, by its name; empty for a namespace that is not a tenant's. */
+  public static java.util.Optional<String> tenantOfNamespace(String namespace) {
+    if (namespace == null || !namespace.startsWith(NAMESPACE_PREFIX)) {
+      return java.util.Optional.empty();
+    }
+    String tenant = namespace.substring(NAMESPACE_PREFIX.length());
+    return isValidTenantName(tenant) ? java.util.Optional.of(tenant) : java.util.Optional.empty();
+  }
+
   /** Whether a name is a valid tenant name: a DNS-1123 label of at most 40 characters. */
   public static boolean isValidTenantName(String name) {
     return name != null

@@ -1,5 +1,6 @@
 package dev.tenantry.operator;
 
+import dev.tenantry.operator.admission.WebhookSettings;
 import dev.tenantry.operator.database.PostgresAdmin;
 import java.time.Duration;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.UUID;
  * @param instanceId this replica's identity in leader election (the pod name in a cluster)
  * @param leaseDuration how long a leader's lease lasts without renewal; a standby takes over
  *     at most this long after the leader dies
+ * @param webhook the tenant-isolation admission webhooks every replica serves
  */
 public record OperatorConfig(
     String platformNamespace,
@@ -21,13 +23,17 @@ public record OperatorConfig(
     String instanceId,
     int reconcileThreads,
     Duration leaseDuration,
-    Optional<PostgresAdmin> postgres) {
+    Optional<PostgresAdmin> postgres,
+    WebhookSettings webhook) {
 
   public static final String DEFAULT_NAMESPACE = "tenantry-system";
+  /** The operator's ServiceAccount as the chart names it. */
+  public static final String DEFAULT_SERVICE_ACCOUNT = "tenantry-operator";
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
+    String namespace = env.getOrDefault("TENANTRY_NAMESPACE", DEFAULT_NAMESPACE);
     return new OperatorConfig(
-        env.getOrDefault("TENANTRY_NAMESPACE", DEFAULT_NAMESPACE),
+        namespace,
         integer(env, "TENANTRY_OPERATOR_PORT", "8095", 0, 65535),
         env.getOrDefault("TENANTRY_INGRESS_NAMESPACE", "ingress-nginx"),
         Boolean.parseBoolean(env.getOrDefault("TENANTRY_LEADER_ELECTION", "true")),
@@ -35,13 +41,23 @@ public record OperatorConfig(
             .orElseGet(() -> "operator-" + UUID.randomUUID()),
         integer(env, "TENANTRY_RECONCILE_THREADS", "10", 1, 200),
         Duration.ofSeconds(integer(env, "TENANTRY_LEASE_DURATION_SECONDS", "15", 2, 300)),
-        PostgresAdmin.fromEnvironment(env));
+        PostgresAdmin.fromEnvironment(env),
+        new WebhookSettings(
+            Boolean.parseBoolean(env.getOrDefault("TENANTRY_WEBHOOK_ENABLED", "true")),
+            env.getOrDefault("TENANTRY_WEBHOOK_BIND_ADDRESS", "0.0.0.0"),
+            integer(env, "TENANTRY_WEBHOOK_PORT", "8443", 0, 65535),
+            integer(env, "TENANTRY_WEBHOOK_THREADS", "8", 1, 64),
+            WebhookSettings.namesOf(env.getOrDefault("TENANTRY_WEBHOOK_SERVICE", WebhookSettings.DEFAULT_SERVICE),
+                namespace),
+            env.getOrDefault("TENANTRY_WEBHOOK_CONFIGURATION", WebhookSettings.DEFAULT_CONFIGURATION),
+            env.getOrDefault("TENANTRY_OPERATOR_IDENTITY",
+                "system:serviceaccount:" + namespace + ":" + DEFAULT_SERVICE_ACCOUNT)));
   }
 
   /** The same settings with another identity, HTTP port and leader election switch (tests run several). */
   public OperatorConfig withInstance(String id, int port, boolean election) {
     return new OperatorConfig(platformNamespace, port, ingressNamespace, election, id, reconcileThreads, leaseDuration,
-        postgres);
+        postgres, webhook);
   }
 
   private static int integer(Map<String, String> env, String name, String fallback, int min, int max) {

@@ -1,5 +1,7 @@
 package dev.tenantry.operator;
 
+import dev.tenantry.operator.admission.AdmissionWebhookServer;
+import dev.tenantry.operator.admission.WebhookCaBundle;
 import dev.tenantry.operator.database.TenantDatabases;
 import dev.tenantry.operator.pki.CertificateAuthority;
 import dev.tenantry.operator.pki.PlatformCaStore;
@@ -38,13 +40,17 @@ public final class TenantryOperator implements AutoCloseable {
   private final OperatorHttpServer http;
   private final Optional<TenantDatabases> databases;
   private final TenantTracing tracing;
+  private final Optional<AdmissionWebhookServer> webhook;
+  private final Optional<WebhookCaBundle> caBundle;
 
   private TenantryOperator(Operator operator, OperatorHttpServer http, Optional<TenantDatabases> databases,
-      TenantTracing tracing) {
+      TenantTracing tracing, Optional<AdmissionWebhookServer> webhook, Optional<WebhookCaBundle> caBundle) {
     this.operator = operator;
     this.http = http;
     this.databases = databases;
     this.tracing = tracing;
+    this.webhook = webhook;
+    this.caBundle = caBundle;
   }
 
   public static void main(String[] args) {
@@ -74,6 +80,12 @@ public final class TenantryOperator implements AutoCloseable {
       TenantTracing tracing, ApiWriteCounter writes, boolean exitOnLostLease) {
     ensureNamespace(client, config.platformNamespace());
     CertificateAuthority ca = new PlatformCaStore(client, config.platformNamespace(), clock).loadOrCreate();
+    // admission first: the operator's own writes into tenant namespaces go through it
+    Optional<AdmissionWebhookServer> webhook = config.webhook().enabled()
+        ? Optional.of(AdmissionWebhookServer.start(config.webhook(), ca, client, clock))
+        : Optional.empty();
+    Optional<WebhookCaBundle> caBundle = webhook.map(w ->
+        WebhookCaBundle.keepInStep(client, config.webhook().configurationName(), ca));
     Optional<TenantDatabases> databases = config.postgres().map(TenantDatabases::new);
     PlatformSettings settings = new PlatformSettings(
         config.platformNamespace(),
@@ -113,11 +125,16 @@ public final class TenantryOperator implements AutoCloseable {
         registry);
     LOG.info("tenantry operator {} started: platform namespace {}, probes and metrics on port {}",
         config.instanceId(), config.platformNamespace(), http.port());
-    return new TenantryOperator(operator, http, databases, tracing);
+    return new TenantryOperator(operator, http, databases, tracing, webhook, caBundle);
   }
 
   public int httpPort() {
     return http.port();
+  }
+
+  /** The HTTPS port of the admission webhooks; empty when they are off. */
+  public Optional<Integer> webhookPort() {
+    return webhook.map(AdmissionWebhookServer::port);
   }
 
   private static void ensureNamespace(KubernetesClient client, String name) {
@@ -137,6 +154,8 @@ public final class TenantryOperator implements AutoCloseable {
   public void close() {
     http.close();
     operator.stop();
+    caBundle.ifPresent(WebhookCaBundle::close);
+    webhook.ifPresent(AdmissionWebhookServer::close);
     databases.ifPresent(TenantDatabases::close);
     tracing.close();
   }

@@ -26,7 +26,8 @@ class LeaderElectionTest {
   void onlyTheLeaderReconcilesAndTheStandbyTakesOver(KubernetesClient client) throws Exception {
     TenantryCrds.installExamplePlans(client);
     OperatorFixture.publishJwks(client, OperatorFixture.JWKS);
-    OperatorConfig base = OperatorConfig.fromEnvironment(Map.of("TENANTRY_LEASE_DURATION_SECONDS", "4"));
+    OperatorConfig base = OperatorConfig.fromEnvironment(Map.of("TENANTRY_LEASE_DURATION_SECONDS", "4",
+        "TENANTRY_WEBHOOK_PORT", "0"));
     TenantryOperator first = TenantryOperator.start(base.withInstance("replica-a", 0, true), client, Clock.systemUTC());
     TenantryOperator second = TenantryOperator.start(base.withInstance("replica-b", 0, true), client, Clock.systemUTC());
     try {

@@ -3,7 +3,16 @@ package dev.tenantry.operator;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.tenant.dependent.ConfigMapDependentResource;
 import dev.tenantry.testkit.RuntimePods;
+import dev.tenantry.testkit.KubeApiServer;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
@@ -36,11 +45,48 @@ public final class OperatorFixture {
         .forceConflicts().serverSideApply();
   }
 
+  /**
+   * The operator's ServiceAccount bound to exactly {@code operator/rbac/operator-rbac.yaml}, and
+   * a client acting as it: what the chart installs, for tests that run the operator in-process.
+   */
+  public static KubernetesClient asOperatorServiceAccount(KubeApiServer server, KubernetesClient admin)
+      throws java.io.IOException {
+    String ns = PLATFORM_NAMESPACE;
+    String account = OperatorConfig.DEFAULT_SERVICE_ACCOUNT;
+    if (admin.namespaces().withName(ns).get() == null) {
+      admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    }
+    admin.resource(new ServiceAccountBuilder().withNewMetadata().withName(account).withNamespace(ns)
+        .endMetadata().build()).createOr(existing -> existing.update());
+    try (InputStream rbac = Files.newInputStream(Path.of("rbac/operator-rbac.yaml"))) {
+      for (HasMetadata object : admin.load(rbac).items()) {
+        if ("Role".equals(object.getKind())) {
+          object.getMetadata().setNamespace(ns);
+        }
+        admin.resource(object).forceConflicts().serverSideApply();
+      }
+    }
+    admin.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName("tenantry-operator").endMetadata()
+        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
+        .withName("tenantry-operator").endRoleRef()
+        .addNewSubject().withKind("ServiceAccount").withName(account).withNamespace(ns).endSubject()
+        .build()).forceConflicts().serverSideApply();
+    admin.resource(new RoleBindingBuilder().withNewMetadata().withName("tenantry-operator-leader-election")
+        .withNamespace(ns).endMetadata()
+        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
+        .withName("tenantry-operator-leader-election").endRoleRef()
+        .addNewSubject().withKind("ServiceAccount").withName(account).withNamespace(ns).endSubject()
+        .build()).forceConflicts().serverSideApply();
+    return server.newImpersonatingClient("system:serviceaccount:" + ns + ":" + account,
+        List.of("system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"));
+  }
+
   public static OperatorConfig config() {
     return OperatorConfig.fromEnvironment(Map.of(
         "TENANTRY_LEADER_ELECTION", "false",
         "TENANTRY_OPERATOR_PORT", "0",
         "HOSTNAME", "operator-under-test",
+        "TENANTRY_WEBHOOK_PORT", "0",
         "TENANTRY_POSTGRES_URL", System.getProperty("tenantry.postgres.url", "jdbc:postgresql://127.0.0.1:5432/postgres"),
         "TENANTRY_POSTGRES_USER", System.getProperty("tenantry.postgres.user", "postgres")));
   }

@@ -15,15 +15,8 @@ import dev.tenantry.crds.tenant.TenantSpec;
 import dev.tenantry.testkit.KubeApiServer;
 import dev.tenantry.testkit.TenantryCrds;
 import dev.tenantry.testkit.WithKubeApiServer;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,37 +28,11 @@ import org.junit.jupiter.api.Test;
 @WithKubeApiServer
 class OperatorRbacTest {
 
-  static final String SERVICE_ACCOUNT = "tenantry-operator";
-
   @Test
   void theOperatorsOwnRbacIsEnoughForTheWholeFlow(KubeApiServer server, KubernetesClient admin) throws Exception {
     TenantryCrds.installExamplePlans(admin);
     OperatorFixture.publishJwks(admin, OperatorFixture.JWKS);
-    String ns = OperatorFixture.PLATFORM_NAMESPACE;
-    admin.resource(new ServiceAccountBuilder().withNewMetadata().withName(SERVICE_ACCOUNT).withNamespace(ns)
-        .endMetadata().build()).create();
-    try (InputStream rbac = Files.newInputStream(Path.of("rbac/operator-rbac.yaml"))) {
-      for (HasMetadata object : admin.load(rbac).items()) {
-        if ("Role".equals(object.getKind())) {
-          object.getMetadata().setNamespace(ns);
-        }
-        admin.resource(object).create();
-      }
-    }
-    admin.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName("tenantry-operator").endMetadata()
-        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
-        .withName("tenantry-operator").endRoleRef()
-        .addNewSubject().withKind("ServiceAccount").withName(SERVICE_ACCOUNT).withNamespace(ns).endSubject()
-        .build()).create();
-    admin.resource(new RoleBindingBuilder().withNewMetadata().withName("tenantry-operator-leader-election")
-        .withNamespace(ns).endMetadata()
-        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
-        .withName("tenantry-operator-leader-election").endRoleRef()
-        .addNewSubject().withKind("ServiceAccount").withName(SERVICE_ACCOUNT).withNamespace(ns).endSubject()
-        .build()).create();
-
-    KubernetesClient asOperator = server.newImpersonatingClient("system:serviceaccount:" + ns + ":" + SERVICE_ACCOUNT,
-        List.of("system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"));
+    KubernetesClient asOperator = OperatorFixture.asOperatorServiceAccount(server, admin);
     OperatorConfig config = OperatorFixture.config().withInstance("rbac-operator", 0, true);
     try (TenantryOperator operator = TenantryOperator.start(config, asOperator, Clock.systemUTC())) {
       Tenant tenant = new Tenant();

@@ -24,6 +24,13 @@ public final class KubeApiServerExtension implements BeforeAllCallback, Paramete
     if (installCrds) {
       TenantryCrds.install(resources.client);
     }
+    String[] controllers =
+        AnnotationSupport.findAnnotation(context.getRequiredTestClass(), WithKubeApiServer.class)
+            .map(WithKubeApiServer::controllers)
+            .orElse(new String[0]);
+    if (controllers.length > 0) {
+      resources.startControllers(java.util.List.of(controllers));
+    }
   }
 
   @Override
@@ -53,6 +60,7 @@ public final class KubeApiServerExtension implements BeforeAllCallback, Paramete
   private static final class Resources implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     private final KubeApiServer server;
     private final KubernetesClient client;
+    private ControllerManager controllers;
 
     private Resources(KubeApiServer server) {
       this.server = server;
@@ -63,8 +71,24 @@ public final class KubeApiServerExtension implements BeforeAllCallback, Paramete
       return new Resources(KubeApiServer.start());
     }
 
+    void startControllers(java.util.List<String> names) {
+      controllers = ControllerManager.start(server, names);
+      if (names.contains("clusterrole-aggregation")) {
+        // ready once the owners' role has its rules
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+            .pollInterval(java.time.Duration.ofMillis(200))
+            .until(() -> {
+              var admin = client.rbac().clusterRoles().withName("admin").get();
+              return admin != null && admin.getRules() != null && !admin.getRules().isEmpty();
+            });
+      }
+    }
+
     @Override
     public void close() {
+      if (controllers != null) {
+        controllers.close();
+      }
       client.close();
       server.close();
     }

@@ -16,4 +16,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface WithKubeApiServer {
   /** Install the Tenantry CRDs (from the checkout's {@code crds/}) before the first test. */
   boolean installCrds() default true;
+
+  /**
+   * Controllers of the real kube-controller-manager to run beside the API server, e.g.
+   * {@code clusterrole-aggregation} (which gives the aggregated {@code admin}, {@code edit} and
+   * {@code view} roles their rules); none by default.
+   */
+  String[] controllers() default {};
 }

@@ -1,5 +1,6 @@
 package dev.tenantry.crds.plan;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
@@ -28,6 +29,9 @@ public class TenantPlanSpec {
 
   @JsonPropertyDescription("Default storage of tenants on this plan.")
   private PlanStorage storage;
+
+  @JsonPropertyDescription("What tenants' own workloads may do: Pod Security level, Service types, image registries.")
+  private PlanPolicy policy;
 
   public String getDescription() {
     return description;
@@ -77,6 +81,20 @@ public class TenantPlanSpec {
     this.storage = storage;
   }
 
+  public PlanPolicy getPolicy() {
+    return policy;
+  }
+
+  public void setPolicy(PlanPolicy policy) {
+    this.policy = policy;
+  }
+
+  /** The policy in force: the plan's, or the strictest one when the plan has none. */
+  @JsonIgnore
+  public PlanPolicy effectivePolicy() {
+    return policy == null ? new PlanPolicy() : policy;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TenantPlanSpec other
@@ -85,11 +103,12 @@ public class TenantPlanSpec {
         && Objects.equals(limitRange, other.limitRange)
         && Objects.equals(runtime, other.runtime)
         && Objects.equals(features, other.features)
-        && Objects.equals(storage, other.storage);
+        && Objects.equals(storage, other.storage)
+        && Objects.equals(policy, other.policy);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(description, quota, limitRange, runtime, features, storage);
+    return Objects.hash(description, quota, limitRange, runtime, features, storage, policy);
   }
 }

@@ -1,6 +1,7 @@
 package dev.tenantry.e2e.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Release;
@@ -10,6 +11,7 @@ import dev.tenantry.crds.tenant.Phase;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantSpec;
 import dev.tenantry.operator.OperatorConfig;
+import dev.tenantry.operator.admission.WebhookSettings;
 import dev.tenantry.operator.TenantryOperator;
 import dev.tenantry.testkit.KubeApiServer;
 import dev.tenantry.testkit.PlatformChart;
@@ -139,8 +141,23 @@ class HelmChartInstallTest {
         List.of("system:serviceaccounts", "system:serviceaccounts:" + Chart.NAMESPACE, "system:authenticated"));
     OperatorConfig config = OperatorConfig.fromEnvironment(Map.of(
         "TENANTRY_NAMESPACE", Chart.NAMESPACE, "TENANTRY_OPERATOR_PORT", "0", "HOSTNAME", "tenantry-operator-0",
-        "TENANTRY_LEASE_DURATION_SECONDS", "5"));
+        "TENANTRY_LEASE_DURATION_SECONDS", "5", "TENANTRY_WEBHOOK_PORT", "0"));
     try (asOperator; TenantryOperator operator = TenantryOperator.start(config, asOperator, Clock.systemUTC())) {
+      // the chart's webhooks call the operator through its Service, which nothing routes on this API
+      // server: point them at the in-process operator instead, changing nothing else
+      var webhooks = admin.admissionRegistration().v1().validatingWebhookConfigurations()
+          .withName(WebhookSettings.DEFAULT_CONFIGURATION);
+      int port = operator.webhookPort().orElseThrow();
+      await().until(() -> webhooks.get().getWebhooks().stream()
+          .allMatch(w -> w.getClientConfig().getCaBundle() != null));
+      webhooks.edit(configuration -> {
+        configuration.getWebhooks().forEach(w -> {
+          w.getClientConfig().setUrl("https://127.0.0.1:" + port + w.getClientConfig().getService().getPath());
+          w.getClientConfig().setService(null);
+        });
+        return configuration;
+      });
+
       Tenant tenant = new Tenant();
       tenant.setMetadata(new ObjectMetaBuilder().withName("charted").build());
       TenantSpec spec = new TenantSpec();
@@ -157,6 +174,9 @@ class HelmChartInstallTest {
       assertThat(admin.rbac().roleBindings().inNamespace("tenant-charted").withName("tenant-owners").get()).isNotNull();
       assertThat(admin.secrets().inNamespace(Chart.NAMESPACE).withName("tenantry-ca").get())
           .as("the operator created the platform CA in the chart's namespace").isNotNull();
+      assertThatThrownBy(() -> admin.network().v1().networkPolicies().inNamespace("tenant-charted")
+          .withName("tenant-isolation").delete())
+          .as("the chart's webhooks guard the platform's objects").hasMessageContaining("belongs to the Tenantry platform");
 
       admin.resources(Tenant.class).withName("charted").delete();
       await().until(() -> admin.resources(Tenant.class).withName("charted").get() == null);

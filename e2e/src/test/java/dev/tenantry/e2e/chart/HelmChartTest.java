@@ -9,6 +9,10 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import dev.tenantry.operator.admission.IsolationWebhooks;
+import dev.tenantry.operator.admission.WebhookSettings;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -94,6 +98,32 @@ class HelmChartTest {
   }
 
   @Test
+  void theTenantIsolationWebhooksAreTheOperatorsOwnConfigurationServedByItsReplicas() {
+    List<HasMetadata> objects = Chart.parse(Chart.helm().template().withName(Chart.RELEASE)
+        .withNamespace(Chart.NAMESPACE).call());
+    ValidatingWebhookConfiguration rendered =
+        Chart.find(objects, ValidatingWebhookConfiguration.class, WebhookSettings.DEFAULT_CONFIGURATION);
+    assertThat(rendered.getWebhooks()).isEqualTo(IsolationWebhooks.webhooks(path -> new WebhookClientConfigBuilder()
+        .withNewService().withName(WebhookSettings.DEFAULT_SERVICE).withNamespace(Chart.NAMESPACE).withPath(path)
+        .withPort(443).endService().build()));
+
+    io.fabric8.kubernetes.api.model.Service service =
+        Chart.find(objects, io.fabric8.kubernetes.api.model.Service.class, WebhookSettings.DEFAULT_SERVICE);
+    Deployment operator = Chart.find(objects, Deployment.class, "tenantry-operator");
+    assertThat(service.getSpec().getSelector())
+        .isEqualTo(operator.getSpec().getSelector().getMatchLabels());
+    Container container = operator.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getPorts()).anySatisfy(p -> {
+      assertThat(p.getName()).isEqualTo(service.getSpec().getPorts().get(0).getTargetPort().getStrVal());
+      assertThat(p.getContainerPort()).isEqualTo(Integer.parseInt(env(container).get("TENANTRY_WEBHOOK_PORT")));
+    });
+    assertThat(env(container))
+        .containsEntry("TENANTRY_WEBHOOK_SERVICE", WebhookSettings.DEFAULT_SERVICE)
+        .containsEntry("TENANTRY_WEBHOOK_CONFIGURATION", WebhookSettings.DEFAULT_CONFIGURATION)
+        .containsEntry("TENANTRY_OPERATOR_IDENTITY", "system:serviceaccount:" + Chart.NAMESPACE + ":tenantry-operator");
+  }
+
+  @Test
   void productionValuesWireIssuerIngressDatabaseAndTracing() {
     List<HasMetadata> objects = Chart.parse(Chart.helm().template().withName(Chart.RELEASE)
         .withNamespace(Chart.NAMESPACE).withValuesFile(Chart.directory().resolve("ci/production-values.yaml")).call());
@@ -125,6 +155,8 @@ class HelmChartTest {
       "controlApi.ingress.enabled|true|host",
       "controlApi.oidcIssuer|http://insecure.example.com|oidcIssuer",
       "plans.free.storage.type|Floppy|type",
+      "plans.free.policy.podSecurity|privileged|podSecurity",
+      "operator.webhook.timeoutSeconds|60|timeoutSeconds",
       "plans.Bad_Name.runtime.image|x|Bad_Name",
       "image.registry|registry.example.com|registry",
   })

@@ -48,6 +48,9 @@ public final class CertificateAuthority {
   public static final Duration CA_VALIDITY = Duration.ofDays(3650);
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** IPv4 dotted quads and anything with a colon (IPv6); DNS names have neither. */
+  private static final java.util.regex.Pattern IP_LITERAL =
+      java.util.regex.Pattern.compile("^(\\d{1,3}(\\.\\d{1,3}){3}|.*:.*)$");
 
   private final X509Certificate certificate;
   private final PrivateKey key;
@@ -88,7 +91,8 @@ public final class CertificateAuthority {
 
   /**
    * Issues a serving certificate for {@code dnsNames} (the first is the common name), valid
-   * from now for {@code validity}, with a fresh EC P-256 key.
+   * from now for {@code validity}, with a fresh EC P-256 key. A name that is an IP literal
+   * (e.g. {@code 127.0.0.1}) becomes an IP address entry, which clients check IP URLs against.
    */
   public ServingCertificate issueServingCertificate(List<String> dnsNames, Duration validity, Clock clock) {
     if (dnsNames.isEmpty()) {
@@ -99,7 +103,9 @@ public final class CertificateAuthority {
       Instant notBefore = clock.instant().minus(Duration.ofMinutes(5));
       Instant notAfter = clock.instant().plus(validity);
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-      GeneralName[] names = dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new);
+      GeneralName[] names = dnsNames.stream()
+          .map(n -> new GeneralName(IP_LITERAL.matcher(n).matches() ? GeneralName.iPAddress : GeneralName.dNSName, n))
+          .toArray(GeneralName[]::new);
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
                   certificate,

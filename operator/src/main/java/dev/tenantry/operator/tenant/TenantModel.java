@@ -7,11 +7,13 @@ import dev.tenantry.crds.plan.LimitRangeDefaults;
 import dev.tenantry.crds.plan.PlanStorage;
 import dev.tenantry.crds.plan.Quota;
 import dev.tenantry.crds.plan.RuntimeDefaults;
+import dev.tenantry.crds.plan.ServiceType;
 import dev.tenantry.crds.plan.TenantPlan;
 import dev.tenantry.crds.tenant.Endpoints;
 import dev.tenantry.crds.tenant.Owner;
 import dev.tenantry.crds.tenant.RuntimeOverrides;
 import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.operator.admission.PodPolicy;
 import dev.tenantry.operator.database.TenantDatabase;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -92,6 +94,11 @@ public final class TenantModel {
   public static final String OWNER_CLUSTER_ROLE = "admin";
   public static final int DEFAULT_REPLICAS = 1;
   public static final Quantity DEFAULT_DATA_SIZE = new Quantity("1Gi");
+  /** Namespace ephemeral storage when the plan names none. */
+  public static final Quantity DEFAULT_EPHEMERAL_STORAGE = new Quantity("4Gi");
+  /** Per-container ephemeral storage defaults: logs and the runtime's 128Mi /tmp fit well within. */
+  static final Quantity DEFAULT_EPHEMERAL_REQUEST = new Quantity("64Mi");
+  static final Quantity DEFAULT_EPHEMERAL_LIMIT = new Quantity("1Gi");
   /** User id the runtime image runs as (non-root). */
   public static final long RUNTIME_UID = 10001L;
 
@@ -174,6 +181,15 @@ public final class TenantModel {
     return "-XX:MaxRAMPercentage=70 -Djava.io.tmpdir=/tmp" + (small ? " -XX:TieredStopAtLevel=1" : "");
   }
 
+  /**
+   * What the runtime pod this model builds breaks of the plan's own policy (a registry the plan
+   * does not allow, a Pod Security level it cannot meet); the admission webhook would refuse it.
+   */
+  public List<String> policyViolations() {
+    return PodPolicy.violations(deployment().getSpec().getTemplate().getSpec(), "runtime pod ",
+        plan.getMetadata().getName(), plan.getSpec().effectivePolicy());
+  }
+
   public Features features() {
     return plan.getSpec().getFeatures() != null ? plan.getSpec().getFeatures() : new Features();
   }
@@ -242,44 +258,78 @@ public final class TenantModel {
 
   // ---------------------------------------------------------------- namespace and policy
 
+  /**
+   * The tenant's namespace, labelled with the plan's Pod Security level: where the cluster has
+   * PodSecurity admission (1.23+) it enforces the same level as a second line behind the webhook.
+   */
   public Namespace namespace() {
     Map<String, String> labels = new LinkedHashMap<>(labels());
-    labels.put("pod-security.kubernetes.io/enforce", "restricted");
-    labels.put("pod-security.kubernetes.io/audit", "restricted");
-    labels.put("pod-security.kubernetes.io/warn", "restricted");
+    String level = plan.getSpec().effectivePolicy().effectivePodSecurity().label();
+    labels.put("pod-security.kubernetes.io/enforce", level);
+    labels.put("pod-security.kubernetes.io/audit", level);
+    labels.put("pod-security.kubernetes.io/warn", level);
     return new NamespaceBuilder().withNewMetadata().withName(namespaceName()).withLabels(labels).endMetadata().build();
   }
 
+  /**
+   * Compute, storage and object-count limits of the namespace: everything the Multi-Tenancy
+   * Benchmarks ask a tenant namespace's quota to name. Service types the plan does not allow get
+   * a count of 0, a second line behind the admission webhook.
+   */
   public ResourceQuota resourceQuota() {
     Quota quota = plan.getSpec().getQuota();
+    List<ServiceType> serviceTypes = plan.getSpec().effectivePolicy().effectiveServiceTypes();
     Map<String, Quantity> hard = new LinkedHashMap<>();
     hard.put("requests.cpu", quota.getCpu());
     hard.put("limits.cpu", quota.getCpu());
     hard.put("requests.memory", quota.getMemory());
     hard.put("limits.memory", quota.getMemory());
+    Quantity ephemeral = Optional.ofNullable(quota.getEphemeralStorage()).orElse(DEFAULT_EPHEMERAL_STORAGE);
+    hard.put("requests.ephemeral-storage", ephemeral);
+    hard.put("limits.ephemeral-storage", ephemeral);
     if (quota.getPods() != null) {
-      hard.put("pods", new Quantity(String.valueOf(quota.getPods())));
+      hard.put("pods", count(quota.getPods()));
     }
     if (quota.getStorage() != null) {
       hard.put("requests.storage", quota.getStorage());
     }
+    hard.put("persistentvolumeclaims", count(orDefault(quota.getPersistentVolumeClaims(), 5)));
+    hard.put("services", count(orDefault(quota.getServices(), 10)));
+    hard.put("services.nodeports", count(serviceTypes.contains(ServiceType.NodePort)
+        ? orDefault(quota.getNodePorts(), 0) : 0));
+    hard.put("services.loadbalancers", count(serviceTypes.contains(ServiceType.LoadBalancer)
+        ? orDefault(quota.getLoadBalancers(), 0) : 0));
+    hard.put("secrets", count(orDefault(quota.getSecrets(), 50)));
+    hard.put("configmaps", count(orDefault(quota.getConfigMaps(), 50)));
+    hard.put("replicationcontrollers", count(orDefault(quota.getReplicationControllers(), 0)));
+    // the namespace's own quota is the only one: owners cannot add another
+    hard.put("resourcequotas", count(1));
     return new ResourceQuotaBuilder().withMetadata(meta(QUOTA_NAME)).withNewSpec().withHard(hard).endSpec().build();
   }
 
+  /**
+   * Container defaults of the namespace. Ephemeral storage always gets a default request and
+   * limit, because the quota names it and would otherwise refuse every pod that does not.
+   */
   public LimitRange limitRange() {
     LimitRangeDefaults defaults = plan.getSpec().getLimitRange();
     var item = new io.fabric8.kubernetes.api.model.LimitRangeItemBuilder().withType("Container");
+    Map<String, Quantity> defaultRequest = new LinkedHashMap<>();
+    Map<String, Quantity> defaultLimit = new LinkedHashMap<>();
     if (defaults != null) {
-      if (defaults.getDefaultRequest() != null && !defaults.getDefaultRequest().isEmpty()) {
-        item.withDefaultRequest(new LinkedHashMap<>(defaults.getDefaultRequest()));
+      if (defaults.getDefaultRequest() != null) {
+        defaultRequest.putAll(defaults.getDefaultRequest());
       }
-      if (defaults.getDefaultLimit() != null && !defaults.getDefaultLimit().isEmpty()) {
-        item.withDefault(new LinkedHashMap<>(defaults.getDefaultLimit()));
+      if (defaults.getDefaultLimit() != null) {
+        defaultLimit.putAll(defaults.getDefaultLimit());
       }
       if (defaults.getMax() != null && !defaults.getMax().isEmpty()) {
         item.withMax(new LinkedHashMap<>(defaults.getMax()));
       }
     }
+    defaultRequest.putIfAbsent("ephemeral-storage", DEFAULT_EPHEMERAL_REQUEST);
+    defaultLimit.putIfAbsent("ephemeral-storage", DEFAULT_EPHEMERAL_LIMIT);
+    item.withDefaultRequest(defaultRequest).withDefault(defaultLimit);
     return new LimitRangeBuilder().withMetadata(meta(LIMIT_RANGE_NAME)).withNewSpec().withLimits(item.build()).endSpec()
         .build();
   }
@@ -543,6 +593,14 @@ public final class TenantModel {
         .withTimeoutSeconds(2)
         .withFailureThreshold(failureThreshold)
         .build();
+  }
+
+  private static Quantity count(int value) {
+    return new Quantity(String.valueOf(value));
+  }
+
+  private static int orDefault(Integer value, int fallback) {
+    return value == null ? fallback : value;
   }
 
   private static EnvVar env(String name, String value) {

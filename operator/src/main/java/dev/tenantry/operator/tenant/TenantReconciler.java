@@ -67,6 +67,8 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   public static final String NAME = "tenant";
   static final String PLAN_EVENT_SOURCE = "plans";
   static final String PLAN_INDEX = "byPlan";
+  /** Condition reason when the plan's runtime breaks the plan's policy. */
+  public static final String POLICY_VIOLATION = "PolicyViolation";
   private static final Duration RETRY_WHILE_WAITING = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(TenantReconciler.class);
 
@@ -196,6 +198,13 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
       return UpdateControl.noUpdate();
     }
     TenantModel model = new TenantModel(tenant, plan.get(), settings);
+    List<String> violations = model.policyViolations();
+    if (!violations.isEmpty()) {
+      progress.stop(StepOutcome.waiting(ProvisioningStep.PLAN, POLICY_VIOLATION, "TenantPlan '"
+          + plan.get().getMetadata().getName() + "' gives a runtime its own policy refuses: "
+          + String.join("; ", violations) + "; nothing was changed"));
+      return UpdateControl.noUpdate();
+    }
     progress.complete(StepOutcome.done(ProvisioningStep.PLAN, "PlanFound", "plan " + plan.get().getMetadata().getName()));
 
     reconcile(tenant, context, namespace, quota, limitRange, networkPolicy, serviceAccount);

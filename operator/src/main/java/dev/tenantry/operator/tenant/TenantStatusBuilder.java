@@ -109,7 +109,8 @@ public final class TenantStatusBuilder {
       return suspended ? Phase.Suspended : Phase.Ready;
     }
     if (firstWaiting.step() == ProvisioningStep.PLAN) {
-      return Phase.Pending;
+      // a plan that breaks its own policy will not fix itself: an admin must change it
+      return TenantReconciler.POLICY_VIOLATION.equals(firstWaiting.reason()) ? Phase.Failed : Phase.Pending;
     }
     boolean wasReady = previous != null && (previous.getPhase() == Phase.Ready || previous.getPhase() == Phase.Degraded);
     if (wasReady && firstWaiting.step() == ProvisioningStep.RUNTIME) {

@@ -9,6 +9,9 @@ import dev.tenantry.crds.plan.Quota;
 import dev.tenantry.crds.plan.RuntimeDefaults;
 import dev.tenantry.crds.plan.TenantPlan;
 import dev.tenantry.crds.plan.TenantPlanSpec;
+import dev.tenantry.crds.plan.PlanPolicy;
+import dev.tenantry.crds.plan.PodSecurityLevel;
+import dev.tenantry.crds.plan.ServiceType;
 import dev.tenantry.crds.tenant.IngressSpec;
 import dev.tenantry.crds.tenant.Owner;
 import dev.tenantry.crds.tenant.RuntimeOverrides;
@@ -199,6 +202,50 @@ class TenantModelTest {
     assertThat(model.namespace().getMetadata().getLabels())
         .containsEntry("pod-security.kubernetes.io/enforce", "restricted")
         .containsEntry("app.kubernetes.io/managed-by", "tenantry-operator");
+  }
+
+  @Test
+  void quotaNamesEveryObjectCountAndEphemeralStorageWithDefaultsAndNoNodePortsUnlessAllowed() {
+    TenantPlan plan = plan(StorageType.Embedded, 1);
+    TenantModel model = new TenantModel(tenant("acme"), plan, SETTINGS);
+    assertThat(model.resourceQuota().getSpec().getHard())
+        .containsEntry("requests.ephemeral-storage", TenantModel.DEFAULT_EPHEMERAL_STORAGE)
+        .containsEntry("limits.ephemeral-storage", TenantModel.DEFAULT_EPHEMERAL_STORAGE)
+        .containsEntry("services", new Quantity("10"))
+        .containsEntry("services.nodeports", new Quantity("0"))
+        .containsEntry("services.loadbalancers", new Quantity("0"))
+        .containsEntry("secrets", new Quantity("50"))
+        .containsEntry("configmaps", new Quantity("50"))
+        .containsEntry("persistentvolumeclaims", new Quantity("5"))
+        .containsEntry("replicationcontrollers", new Quantity("0"))
+        .containsEntry("resourcequotas", new Quantity("1"));
+    assertThat(model.limitRange().getSpec().getLimits().get(0).getDefault())
+        .as("the quota names ephemeral storage, so every container needs a default").containsKey("ephemeral-storage");
+
+    plan.getSpec().getQuota().setNodePorts(3);
+    assertThat(new TenantModel(tenant("acme"), plan, SETTINGS).resourceQuota().getSpec().getHard())
+        .as("a NodePort count means nothing while the policy refuses the type")
+        .containsEntry("services.nodeports", new Quantity("0"));
+    PlanPolicy policy = new PlanPolicy();
+    policy.setAllowedServiceTypes(List.of(ServiceType.ClusterIP, ServiceType.NodePort));
+    policy.setPodSecurity(PodSecurityLevel.BASELINE);
+    plan.getSpec().setPolicy(policy);
+    TenantModel relaxed = new TenantModel(tenant("acme"), plan, SETTINGS);
+    assertThat(relaxed.resourceQuota().getSpec().getHard()).containsEntry("services.nodeports", new Quantity("3"));
+    assertThat(relaxed.namespace().getMetadata().getLabels())
+        .containsEntry("pod-security.kubernetes.io/enforce", "baseline");
+  }
+
+  @Test
+  void theRuntimePodMeetsRestrictedAndAPlanThatRefusesItsImageIsReported() {
+    TenantPlan plan = plan(StorageType.Postgres, 2);
+    assertThat(new TenantModel(tenant("acme"), plan, SETTINGS).policyViolations()).isEmpty();
+    PlanPolicy policy = new PlanPolicy();
+    policy.setAllowedRegistries(List.of("registry.example.com/"));
+    plan.getSpec().setPolicy(policy);
+    assertThat(new TenantModel(tenant("acme"), plan, SETTINGS).policyViolations()).containsExactly(
+        "runtime pod spec.containers[0].image: \"tenantry/tenant-runtime:1.0.0\" is not from a registry plan "
+            + "\"basic\" allows (registry.example.com/)");
   }
 
   @Test
