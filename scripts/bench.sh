@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs a benchmark (not part of the test suite) and prints its table; docs/benchmarks.md keeps
 # the figures with the machine and date.
-#   scripts/bench.sh operator [TENANTS]    the operator on the local control plane (default 1000)
+#   scripts/bench.sh operator [TENANTS]    the operator on the local control plane (default 1000), with
+#                                          its admission webhooks on; BENCH_WEBHOOKS=false: off
+#   scripts/bench.sh admission             200 concurrent dry-run pod creates with and without the webhooks
 #   scripts/bench.sh runtime               the tenant runtime's APIs against bare baselines
 #   scripts/bench.sh node                  createTenant to Ready on the real local node (1, then 20 at once)
 set -euo pipefail
@@ -13,8 +15,12 @@ case "$what" in
   operator)
     mvn -B -q install -DskipTests
     mvn -B -pl e2e -Pbench verify -Dtest=OperatorBenchmark -Dbench.tenants="${2:-1000}" \
-      -Dsurefire.failIfNoSpecifiedTests=false
-    cat e2e/target/benchmarks/operator.md ;;
+      -Dbench.webhooks="${BENCH_WEBHOOKS:-true}" -Dsurefire.failIfNoSpecifiedTests=false
+    cat e2e/target/benchmarks/operator*.md ;;
+  admission)
+    mvn -B -q install -DskipTests
+    mvn -B -pl e2e -Pbench verify -Dtest=AdmissionBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+    cat e2e/target/benchmarks/admission.md ;;
   runtime)
     mvn -B -q install -DskipTests
     mvn -B -pl tenant-runtime -Pbench verify -Dtest=RuntimeBenchmark -Dsurefire.failIfNoSpecifiedTests=false
@@ -24,5 +30,5 @@ case "$what" in
     mvn -B -q install -DskipTests -Pimages
     mvn -B -pl e2e -Pbench verify -Dtest=NodeBenchmark -Dsurefire.failIfNoSpecifiedTests=false
     cat e2e/target/benchmarks/node.md ;;
-  *) echo "usage: scripts/bench.sh operator [TENANTS] | runtime | node" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh operator [TENANTS] | admission | runtime | node" >&2; exit 2 ;;
 esac

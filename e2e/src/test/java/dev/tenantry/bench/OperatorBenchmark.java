@@ -13,10 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,10 +57,11 @@ class OperatorBenchmark {
       publishJwks(client);
       double ceiling = apiServerWriteCeiling(client, 2000);
 
-      int port = LocalCluster.freePort();
-      Process operator = startOperator(cluster, jar, port);
-      try {
-        awaitReady(port);
+      boolean webhooks = Boolean.parseBoolean(System.getProperty("bench.webhooks", "true"));
+      try (OperatorProcess operator = OperatorProcess.start(cluster, jar)) {
+        if (webhooks) {
+          operator.registerWebhooks(client);
+        }
         Map<String, Instant> created = new ConcurrentHashMap<>();
         Map<String, Instant> provisioned = new ConcurrentHashMap<>();
         SharedIndexInformer<Tenant> informer = client.resources(Tenant.class).inform(new ResourceEventHandler<>() {
@@ -90,7 +87,7 @@ class OperatorBenchmark {
           }
         });
         long writesBefore = ApiServerWrites.all(client);
-        long operatorWritesBefore = operatorWrites(get(port, "/metrics"));
+        long operatorWritesBefore = operatorWrites(operator.metrics());
         Instant start = Instant.now();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<CompletableFuture<Void>> creates = new ArrayList<>();
@@ -108,10 +105,10 @@ class OperatorBenchmark {
         }
         Instant end = provisioned.values().stream().max(Instant::compareTo).orElse(Instant.now());
         long writesAfterProvisioning = ApiServerWrites.all(client);
-        long operatorWritesProvisioning = operatorWrites(get(port, "/metrics"));
+        long operatorWritesProvisioning = operatorWrites(operator.metrics());
         // settled: count what the operator still writes with nothing changing
         TimeUnit.SECONDS.sleep(10);
-        String metrics = get(port, "/metrics");
+        String metrics = operator.metrics();
         long operatorWritesSettled = operatorWrites(metrics) - operatorWritesProvisioning;
         long rss = rssBytes(operator.pid());
         pool.shutdown();
@@ -123,26 +120,22 @@ class OperatorBenchmark {
         long operatorWrites = operatorWritesProvisioning - operatorWritesBefore;
         long clusterWrites = writesAfterProvisioning - writesBefore;
         String report = String.format(
-            "| tenants | provisioned | total | p50 | p95 | operator writes per tenant | all API writes per tenant"
+            "| webhooks | tenants | provisioned | total | p50 | p95 | operator writes per tenant | all API writes per tenant"
                 + " | operator write rate | API server ceiling | ratio | operator writes in 10 s settled | heap used"
                 + " | RSS | reconcile failures |%n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%n"
-                + "| %d | %d | %.1f s | %d ms | %d ms | %.1f | %.1f | %.0f/s | %.0f/s | %.0f%% | %d | %d MiB | %d MiB | %d |%n",
-            tenants, provisioned.size(), seconds, percentile(latencies, 50), percentile(latencies, 95),
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%n"
+                + "| %s | %d | %d | %.1f s | %d ms | %d ms | %.1f | %.1f | %.0f/s | %.0f/s | %.0f%% | %d | %d MiB | %d MiB | %d |%n",
+            webhooks ? "on" : "off", tenants, provisioned.size(), seconds, percentile(latencies, 50), percentile(latencies, 95),
             operatorWrites / (double) tenants, clusterWrites / (double) tenants, operatorWrites / seconds, ceiling,
             100 * (operatorWrites / seconds) / ceiling, operatorWritesSettled,
             heapBytes(metrics) / (1024 * 1024), rss / (1024 * 1024), failures(metrics));
         String byResource = metrics.lines().filter(l -> l.startsWith("tenantry_operator_api_writes_by_resource_total"))
             .reduce("", (a, b) -> a + b + "\n");
         System.out.println("OPERATOR WRITES BY RESOURCE\n" + byResource);
-        Path out = TenantryCrds.checkout().resolve("e2e/target/benchmarks/operator.md");
+        Path out = TenantryCrds.checkout().resolve("e2e/target/benchmarks/operator" + (webhooks ? "" : "-no-webhooks") + ".md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
         System.out.println("OPERATOR BENCHMARK\n" + report);
-      } finally {
-        operator.destroy();
-        operator.waitFor(20, TimeUnit.SECONDS);
-        operator.destroyForcibly();
       }
     }
   }
@@ -177,44 +170,6 @@ class OperatorBenchmark {
     pool.shutdown();
     client.namespaces().withName("bench-ceiling").delete();
     return rate;
-  }
-
-  private static Process startOperator(LocalCluster cluster, Path jar, int port) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    // as in the chart's pod: a 512Mi limit and MaxRAMPercentage=50 give the heap 256 MiB
-    List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
-    command.addAll(List.of(System.getProperty("bench.operator.jvm", "-Xmx256m").split("\\s+")));
-    command.addAll(List.of("-jar", jar.toString()));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(cluster.state().resolve("logs/operator.log").toFile());
-    builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
-    builder.environment().put("TENANTRY_LEADER_ELECTION", "false");
-    builder.environment().put("TENANTRY_OPERATOR_PORT", String.valueOf(port));
-    return builder.start();
-  }
-
-  private static void awaitReady(int port) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    while (Instant.now().isBefore(deadline)) {
-      try {
-        get(port, "/readyz");
-        return;
-      } catch (IOException | IllegalStateException notYet) {
-        TimeUnit.MILLISECONDS.sleep(300);
-      }
-    }
-    throw new IllegalStateException("operator not ready within 90 s");
-  }
-
-  private static String get(int port, String path) throws IOException, InterruptedException {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException(path + " answered " + response.statusCode());
-    }
-    return response.body();
   }
 
   private static long operatorWrites(String metrics) {

@@ -1,6 +1,7 @@
 package dev.tenantry.e2e.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,9 @@ import dev.tenantry.runtime.grpc.v1.ProjectServiceGrpc;
 import dev.tenantry.testkit.PlatformChart;
 import dev.tenantry.testkit.TenantryCrds;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
@@ -220,8 +224,68 @@ class LocalNodeTest {
         .doesNotContainAnyElementsOf(operators.stream().map(p -> p.getMetadata().getName()).toList());
   }
 
+  /**
+   * Isolation on a real node, as the owner: their restricted workload runs, a privileged one is
+   * accepted as an object (with a warning) but its ReplicaSet never gets a pod, a privileged pod is
+   * refused outright, and the platform's NetworkPolicy cannot be deleted. The API server reaches the
+   * operator's webhook through its Service here, as on any cluster.
+   */
   @Test
   @Order(4)
+  void theOwnersRestrictedWorkloadRunsAndTheirPrivilegedOneNeverDoes() throws Exception {
+    String ns = "tenant-e2e-b1";
+    try (KubernetesClient owner = platform.cluster.client("ops@b.example")) {
+      owner.resource(ownerDeployment(ns, "owner-sleeper", false)).create();
+      waitUntil("the owner's restricted pod Ready", Duration.ofMinutes(2), () ->
+          owner.pods().inNamespace(ns).withLabel("app", "owner-sleeper").list().getItems().stream()
+              .anyMatch(p -> p.getStatus().getConditions().stream()
+                  .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))), ns);
+
+      owner.resource(ownerDeployment(ns, "owner-privileged", true)).create();
+      waitUntil("the privileged ReplicaSet to report why it has no pod", Duration.ofMinutes(2), () ->
+          owner.apps().replicaSets().inNamespace(ns).withLabel("app", "owner-privileged").list().getItems().stream()
+              .flatMap(r -> r.getStatus() == null || r.getStatus().getConditions() == null ? java.util.stream.Stream.of()
+                  : r.getStatus().getConditions().stream())
+              .anyMatch(c -> "ReplicaFailure".equals(c.getType())
+                  && c.getMessage().contains("privileged: not allowed by Pod Security \"restricted\"")), ns);
+      assertThat(owner.pods().inNamespace(ns).withLabel("app", "owner-privileged").list().getItems()).isEmpty();
+
+      Deployment privileged = ownerDeployment(ns, "owner-pod", true);
+      Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("owner-pod")
+          .withNamespace(ns).endMetadata().withSpec(privileged.getSpec().getTemplate().getSpec()).build();
+      assertThatThrownBy(() -> owner.resource(pod).create())
+          .hasMessageContaining("spec.containers[0].securityContext.privileged: not allowed by Pod Security");
+      assertThatThrownBy(() -> owner.network().v1().networkPolicies().inNamespace(ns).withName("tenant-isolation")
+          .delete()).hasMessageContaining("belongs to the Tenantry platform");
+      assertThat(kube.network().v1().networkPolicies().inNamespace(ns).withName("tenant-isolation").get()).isNotNull();
+
+      owner.apps().deployments().inNamespace(ns).withName("owner-privileged").delete();
+      owner.apps().deployments().inNamespace(ns).withName("owner-sleeper").delete();
+    }
+  }
+
+  /** The owner's own workload: the node's pause image, restricted unless {@code privileged}. */
+  static Deployment ownerDeployment(String namespace, String name, boolean privileged) {
+    return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", name).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata().withNewSpec()
+        .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(65535L)
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
+        .addNewContainer().withName("sleep").withImage("tenantry.local/pause:3.2").withImagePullPolicy("Never")
+        .withNewResources()
+        .addToRequests("cpu", new Quantity("10m")).addToRequests("memory", new Quantity("16Mi"))
+        .addToRequests("ephemeral-storage", new Quantity("16Mi"))
+        .addToLimits("cpu", new Quantity("50m")).addToLimits("memory", new Quantity("32Mi"))
+        .addToLimits("ephemeral-storage", new Quantity("64Mi"))
+        .endResources()
+        .withNewSecurityContext().withPrivileged(privileged ? Boolean.TRUE : null)
+        .withAllowPrivilegeEscalation(privileged ? null : Boolean.FALSE)
+        .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
+        .endContainer().endSpec().endTemplate().endSpec().build();
+  }
+
+  @Test
+  @Order(5)
   void aTokenOfAnotherTenantIsRefused() throws Exception {
     String foreign = tenantToken("e2e-b1");
     HttpResponse<String> answer = http.send(HttpRequest.newBuilder(runtimeUri("e2e-alpha").resolve("/api/v1/projects"))
@@ -232,7 +296,7 @@ class LocalNodeTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void suspendRemovesThePodsAndResumeBringsTheSameDataBack() throws Exception {
     controlGraphQl("mutation { suspendTenant(name: \"e2e-alpha\") { name } }", Map.of());
     waitUntil("e2e-alpha Suspended with no pods", Duration.ofMinutes(2), () -> {
@@ -249,7 +313,7 @@ class LocalNodeTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void deletionRemovesTheNamespaceAndAppliesTheDatabasePolicy() throws Exception {
     // a Retain tenant whose runtime never needs to start: its database is made before its pods
     controlGraphQl("""

@@ -37,7 +37,7 @@ public final class IsolationWebhooks {
   public static List<ValidatingWebhook> webhooks(Function<String, WebhookClientConfig> clientConfig) {
     return List.of(
         webhook("pods.tenantry.dev", clientConfig.apply(AdmissionWebhookServer.PODS_PATH), null,
-            rule("", "pods", "replicationcontrollers"),
+            rule("", "pods", "pods/ephemeralcontainers", "replicationcontrollers"),
             rule("apps", "deployments", "replicasets", "statefulsets", "daemonsets"),
             rule("batch", "jobs", "cronjobs")),
         webhook("services.tenantry.dev", clientConfig.apply(AdmissionWebhookServer.SERVICES_PATH), null,

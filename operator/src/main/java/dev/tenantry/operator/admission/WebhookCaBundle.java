@@ -1,13 +1,12 @@
 package dev.tenantry.operator.admission;
 
+import dev.tenantry.operator.kube.SecretData;
 import dev.tenantry.operator.pki.CertificateAuthority;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -29,7 +28,7 @@ public final class WebhookCaBundle implements AutoCloseable {
 
   /** Watches configuration {@code name} and writes the CA into each of its webhooks that lacks it. */
   public static WebhookCaBundle keepInStep(KubernetesClient client, String name, CertificateAuthority ca) {
-    String bundle = Base64.getEncoder().encodeToString(ca.certificatePem().getBytes(StandardCharsets.UTF_8));
+    String bundle = SecretData.encode(ca.certificatePem());
     var configurations = client.admissionRegistration().v1().validatingWebhookConfigurations().withName(name);
     SharedIndexInformer<ValidatingWebhookConfiguration> informer = configurations.inform(
         new ResourceEventHandler<>() {
@@ -65,7 +64,8 @@ public final class WebhookCaBundle implements AutoCloseable {
     return new WebhookCaBundle(informer);
   }
 
-  static boolean inStep(ValidatingWebhookConfiguration configuration, String bundle) {
+  /** Whether every webhook of {@code configuration} carries {@code bundle} (base64 PEM) as its caBundle. */
+  public static boolean inStep(ValidatingWebhookConfiguration configuration, String bundle) {
     List<ValidatingWebhook> webhooks = configuration.getWebhooks() == null ? List.of() : configuration.getWebhooks();
     return webhooks.stream().allMatch(w -> w.getClientConfig() != null
         && Objects.equals(bundle, w.getClientConfig().getCaBundle()));
