@@ -2,10 +2,10 @@ package dev.tenantry.controlapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tenantry.crds.tenant.Phase;
+
 import dev.tenantry.crds.tenant.Provisioning;
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.crds.tenant.TenantStatus;
+
 import dev.tenantry.testkit.KubeApiServer;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,7 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
+import java.util.Optional;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
+
 import org.springframework.test.annotation.DirtiesContext;
 
 /**
@@ -41,19 +42,11 @@ import org.springframework.test.annotation.DirtiesContext;
  */
 @SpringBootTest(classes = ControlApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = "management.server.port=0")
-@Import(ControlApiTestSupport.UseApiServer.class)
+@ControlApiTestSupport.OnKubeApiServer
 @DirtiesContext
 class ConsoleBrowserTest {
-  static final KubeApiServer SERVER = ControlApiTestSupport.startApiServer();
-
-  static {
-    ControlApiTestSupport.use(SERVER);
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    SERVER.close();
-  }
+  @Autowired
+  KubeApiServer server;
 
   @LocalServerPort
   int port;
@@ -122,9 +115,8 @@ class ConsoleBrowserTest {
     assertThat(client.resources(Tenant.class).withName("browser").get().getSpec().getDisplayName())
         .isEqualTo("Made in a browser");
 
-    String[] steps = {"PlanResolved", "NamespaceReady", "CredentialsReady", "DatabaseReady", "RuntimeReady"};
     for (int done = 1; done <= 3; done++) {
-      patchStatus("browser", done, steps);
+      ControlApiTestSupport.reportSteps(client, "browser", done, Optional.empty());
       String width = (done * 20) + "%";
       wait.until(d -> d.findElement(row).findElement(By.cssSelector("[data-testid=progress]"))
           .getAttribute("style").contains(width));
@@ -138,7 +130,7 @@ class ConsoleBrowserTest {
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-step"), "3 of 5 steps"));
     saveScreenshot("console.png");
 
-    patchStatus("browser", 5, steps);
+    ControlApiTestSupport.reportSteps(client, "browser", 5, Optional.empty());
     wait.until(d -> d.findElement(row).findElement(By.cssSelector("[data-testid=phase]")).getText().equals("Ready"));
     wait.until(d -> d.findElement(row).findElement(By.cssSelector("[data-testid=progress]")).getAttribute("style")
         .contains("100%"));
@@ -148,24 +140,5 @@ class ConsoleBrowserTest {
   private void saveScreenshot(String name) throws Exception {
     File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
     Files.copy(shot.toPath(), Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private void patchStatus(String name, int completed, String[] steps) {
-    Tenant tenant = client.resources(Tenant.class).withName(name).get();
-    TenantStatus status = new TenantStatus();
-    status.setPhase(completed == steps.length ? Phase.Ready : Phase.Provisioning);
-    status.setProvisioning(new Provisioning(completed == steps.length ? "Done" : steps[completed], completed,
-        steps.length));
-    for (int i = 0; i < steps.length; i++) {
-      status.getConditions().add(new ConditionBuilder().withType(steps[i]).withStatus(i < completed ? "True" : "False")
-          .withReason(i < completed ? "Done" : "Waiting").withMessage("step " + (i + 1))
-          .withLastTransitionTime("2026-11-26T00:00:00Z").build());
-    }
-    status.getConditions().add(new ConditionBuilder().withType("Ready")
-        .withStatus(completed == steps.length ? "True" : "False").withReason("Provisioning")
-        .withMessage(completed == steps.length ? "tenant is ready" : "provisioning")
-        .withLastTransitionTime("2026-11-26T00:00:00Z").build());
-    tenant.setStatus(status);
-    client.resource(tenant).patchStatus();
   }
 }

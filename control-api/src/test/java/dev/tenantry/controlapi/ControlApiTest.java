@@ -13,12 +13,12 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.tenantry.controlapi.ControlApiTestSupport.Recorder;
 import dev.tenantry.controlapi.keys.PlatformKeys;
 import dev.tenantry.crds.TenantryApi;
-import dev.tenantry.crds.tenant.Phase;
-import dev.tenantry.crds.tenant.Provisioning;
+
+
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.crds.tenant.TenantStatus;
+
 import dev.tenantry.testkit.KubeApiServer;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,15 +33,16 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
+
 import org.springframework.graphql.test.tester.HttpGraphQlTester;
 import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
@@ -50,19 +51,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** The control API on a real kube-apiserver: REST, GraphQL, the provisioning WebSocket, tokens, auth. */
 @SpringBootTest(classes = ControlApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"management.server.port=0", "tenantry.heartbeat=1s"})
-@Import(ControlApiTestSupport.UseApiServer.class)
+@ControlApiTestSupport.OnKubeApiServer
 @DirtiesContext
 class ControlApiTest {
-  static final KubeApiServer SERVER = ControlApiTestSupport.startApiServer();
-
-  static {
-    ControlApiTestSupport.use(SERVER);
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    SERVER.close();
-  }
+  @Autowired
+  KubeApiServer server;
 
   @LocalServerPort
   int port;
@@ -225,19 +218,19 @@ class ControlApiTest {
 
     String[] steps = {"PlanResolved", "NamespaceReady", "CredentialsReady", "DatabaseReady", "RuntimeReady"};
     for (int done = 1; done <= steps.length; done++) {
-      patchStatus("watched", done, steps);
+      ControlApiTestSupport.reportSteps(client, "watched", done, Optional.empty());
     }
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> recorder.messages.size() == 6);
     assertThat(recorder.messages.subList(1, 6)).extracting(m -> m.path("completedSteps").asInt())
         .containsExactly(1, 2, 3, 4, 5);
     assertThat(recorder.messages.get(5).path("phase").asString()).isEqualTo("Ready");
     assertThat(recorder.messages.get(5).path("tenant").asString()).isEqualTo("watched");
-    assertThat(recorder.messages.get(5).path("conditions").size()).isEqualTo(5);
+    assertThat(recorder.messages.get(5).path("conditions").size()).as("the five steps and Ready").isEqualTo(6);
     String lastVersion = recorder.messages.get(5).path("resourceVersion").asString();
 
     // a client reconnecting with the last resourceVersion gets only what is new
     Recorder resumed = Recorder.connect(base + "&tenant=watched&resourceVersion=" + lastVersion);
-    patchStatus("watched", 4, steps);
+    ControlApiTestSupport.reportSteps(client, "watched", 4, Optional.empty());
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !resumed.messages.isEmpty());
     assertThat(resumed.messages).singleElement()
         .satisfies(m -> assertThat(m.path("completedSteps").asInt()).isEqualTo(4));
@@ -274,12 +267,8 @@ class ControlApiTest {
         .withNamespace("tenantry-system").endMetadata().withData(Map.of("ca.crt",
             dev.tenantry.operator.pki.CertificateAuthority.create("test-ca", java.time.Clock.systemUTC()).certificatePem()))
         .build()).serverSideApply();
-    Tenant tenant = client.resources(Tenant.class).withName("quiet").get();
-    TenantStatus status = new TenantStatus();
-    status.setPhase(Phase.Ready);
-    status.setRuntime(new dev.tenantry.crds.tenant.RuntimeStatus("img", 1, 1, "127.0.0.1"));
-    tenant.setStatus(status);
-    client.resource(tenant).patchStatus();
+    ControlApiTestSupport.reportSteps(client, "quiet", 5,
+        Optional.of(new dev.tenantry.crds.tenant.RuntimeStatus("img", 1, 1, "127.0.0.1")));
     Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         http.get().uri("/api/v1/tenants/quiet/usage").headers(h -> h.setBearerAuth(viewer)).exchange()
             .expectStatus().isEqualTo(503)
@@ -325,7 +314,7 @@ class ControlApiTest {
 
       String[] steps = {"PlanResolved", "NamespaceReady", "CredentialsReady", "DatabaseReady", "RuntimeReady"};
       for (int done = 1; done <= steps.length; done++) {
-        patchStatus("followed", done, steps);
+        ControlApiTestSupport.reportSteps(client, "followed", done, Optional.empty());
       }
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> updates.size() == 6);
       assertThat(updates).extracting(u -> u.get("completedSteps")).containsExactly(0, 1, 2, 3, 4, 5);
@@ -334,7 +323,8 @@ class ControlApiTest {
       graphql(viewer).document("{ tenant(name: \"followed\") { displayName phase conditions { type status message }"
               + " provisioning { completedSteps totalSteps } endpoints { rest } events { reason } deleting } }").execute()
           .path("tenant.phase").entity(String.class).isEqualTo("Ready")
-          .path("tenant.conditions[*].type").entityList(String.class).containsExactly(steps)
+          .path("tenant.conditions[*].type").entityList(String.class).containsExactly(
+              "PlanResolved", "NamespaceReady", "CredentialsReady", "DatabaseReady", "RuntimeReady", "Ready")
           .path("tenant.provisioning.completedSteps").entity(Integer.class).isEqualTo(5)
           .path("tenant.deleting").entity(Boolean.class).isEqualTo(false);
       graphql(admin).document("mutation { updateTenant(name: \"followed\", input: {displayName: \"Followed Inc\","
@@ -427,19 +417,4 @@ class ControlApiTest {
   static Map<String, Object> stringKeyed(Map<?, ?> map) {
     return (Map<String, Object>) map;
   }
-
-  void patchStatus(String name, int completed, String[] steps) {
-    Tenant tenant = client.resources(Tenant.class).withName(name).get();
-    TenantStatus status = new TenantStatus();
-    status.setPhase(completed == steps.length ? Phase.Ready : Phase.Provisioning);
-    status.setProvisioning(new Provisioning(completed == steps.length ? "Done" : steps[completed], completed,
-        steps.length));
-    for (int i = 0; i < completed; i++) {
-      status.getConditions().add(new ConditionBuilder().withType(steps[i]).withStatus("True").withReason("Done")
-          .withMessage("step " + (i + 1)).withLastTransitionTime("2026-11-26T00:00:00Z").build());
-    }
-    tenant.setStatus(status);
-    client.resource(tenant).patchStatus();
-  }
-
 }

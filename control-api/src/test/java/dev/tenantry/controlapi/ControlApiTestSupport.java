@@ -1,37 +1,83 @@
 package dev.tenantry.controlapi;
 
+import dev.tenantry.crds.tenant.RuntimeStatus;
+import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.operator.tenant.ProvisioningStep;
+import dev.tenantry.operator.tenant.StepOutcome;
+import dev.tenantry.operator.tenant.TenantStatusBuilder;
 import dev.tenantry.testkit.KubeApiServer;
 import dev.tenantry.testkit.TenantryCrds;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A real kube-apiserver for the control API under test, and a WebSocket listener that records messages. */
+/** A real kube-apiserver for the control API under test, operator-built statuses, and a WebSocket listener that records messages. */
 public final class ControlApiTestSupport {
   public static final JsonMapper JSON = JsonMapper.builder().build();
 
   private ControlApiTestSupport() {}
 
-  /** Starts an API server with the CRDs and example plans; one per test class. */
-  public static KubeApiServer startApiServer() {
-    KubeApiServer server = KubeApiServer.start();
-    try (KubernetesClient client = server.newClient()) {
-      TenantryCrds.install(client);
-      TenantryCrds.installExamplePlans(client);
+  /**
+   * Runs the annotated Spring test's application on a real kube-apiserver (CRDs and example plans
+   * installed) started with its context and stopped when the context closes: one per test class
+   * with {@code @DirtiesContext}. The server is a bean ({@link KubeApiServer}) and the
+   * application's {@link KubernetesClient} talks to it.
+   */
+  @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @org.springframework.test.context.ContextConfiguration(initializers = ApiServerInitializer.class)
+  @org.springframework.context.annotation.Import(UseApiServer.class)
+  public @interface OnKubeApiServer {}
+
+  /** Starts the API server as the context starts, so it exists before any bean that needs it. */
+  static final class ApiServerInitializer
+      implements org.springframework.context.ApplicationContextInitializer<ConfigurableApplicationContext> {
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+      KubeApiServer server = KubeApiServer.start();
+      try (KubernetesClient client = server.newClient()) {
+        TenantryCrds.install(client);
+        TenantryCrds.installExamplePlans(client);
+      }
+      context.getBeanFactory().registerSingleton("kubeApiServer", server);
+      context.addApplicationListener((org.springframework.context.ApplicationListener<ContextClosedEvent>) closed ->
+          server.close());
     }
-    return server;
+  }
+
+  /**
+   * Writes the status the operator would show after {@code completed} of the five steps (the
+   * next one in progress), built by the operator's own {@link TenantStatusBuilder}.
+   */
+  public static void reportSteps(KubernetesClient client, String name, int completed,
+      Optional<RuntimeStatus> runtime) {
+    Tenant tenant = client.resources(Tenant.class).withName(name).get();
+    List<StepOutcome> outcomes = new ArrayList<>();
+    ProvisioningStep[] steps = ProvisioningStep.values();
+    for (int i = 0; i < steps.length && i <= completed; i++) {
+      outcomes.add(i < completed ? StepOutcome.done(steps[i], "Done", "step " + (i + 1))
+          : StepOutcome.waiting(steps[i], "InProgress", "step " + (i + 1)));
+    }
+    tenant.setStatus(new TenantStatusBuilder(Clock.systemUTC())
+        .build(tenant, outcomes, runtime, Optional.empty(), false));
+    client.resource(tenant).patchStatus();
   }
 
   /** The bootstrap admin token the control API wrote to its Secret. */
@@ -44,17 +90,11 @@ public final class ControlApiTestSupport {
   /** Makes the application use the test's API server. */
   @TestConfiguration(proxyBeanMethods = false)
   public static class UseApiServer {
-    static KubeApiServer server;
-
     @Bean
     @Primary
-    KubernetesClient testKubernetesClient() {
+    KubernetesClient testKubernetesClient(KubeApiServer server) {
       return server.newClient();
     }
-  }
-
-  public static void use(KubeApiServer server) {
-    UseApiServer.server = server;
   }
 
   /** An admin token the platform key signed two hours ago, valid for one hour. */

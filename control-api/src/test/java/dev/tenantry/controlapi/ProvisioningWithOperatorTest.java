@@ -13,12 +13,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
+
 import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -31,19 +31,11 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(classes = ControlApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = "management.server.port=0")
-@Import(ControlApiTestSupport.UseApiServer.class)
+@ControlApiTestSupport.OnKubeApiServer
 @DirtiesContext
 class ProvisioningWithOperatorTest {
-  static final KubeApiServer SERVER = ControlApiTestSupport.startApiServer();
-
-  static {
-    ControlApiTestSupport.use(SERVER);
-  }
-
-  @AfterAll
-  static void stopApiServer() {
-    SERVER.close();
-  }
+  @Autowired
+  KubeApiServer server;
 
   @LocalServerPort
   int port;
@@ -56,7 +48,7 @@ class ProvisioningWithOperatorTest {
     String admin = ControlApiTestSupport.adminToken(client);
     OperatorConfig config = OperatorConfig.fromEnvironment(Map.of("TENANTRY_LEADER_ELECTION", "false",
         "TENANTRY_OPERATOR_PORT", "0", "HOSTNAME", "operator-in-process", "TENANTRY_WEBHOOK_PORT", "0"));
-    try (KubernetesClient operatorClient = SERVER.newClient();
+    try (KubernetesClient operatorClient = server.newClient();
         TenantryOperator operator = TenantryOperator.start(config, operatorClient, Clock.systemUTC())) {
       Recorder socket = Recorder.connect("ws://127.0.0.1:" + port + "/ws/provisioning?access_token=" + admin);
       WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build()

@@ -14,6 +14,21 @@ public final class TenantryApi {
   /** W3C trace context written by the control API so the operator continues the trace. */
   public static final String TRACEPARENT_ANNOTATION = GROUP + "/traceparent";
 
+  /** Secret in the platform namespace where the control API publishes its public keys (key {@link #JWKS_KEY}). */
+  public static final String JWKS_SECRET = "tenantry-jwks";
+  /** Key of the JWKS document in that Secret and in each tenant's ConfigMap. */
+  public static final String JWKS_KEY = "jwks.json";
+  /** ConfigMap in the platform namespace holding the platform CA's certificate alone (key {@link #CA_CERTIFICATE_KEY}). */
+  public static final String CA_CONFIG_MAP = "tenantry-ca";
+  public static final String CA_CERTIFICATE_KEY = "ca.crt";
+
+  /** Name of the runtime's Deployment and Service in every tenant namespace. */
+  public static final String RUNTIME_SERVICE = "runtime";
+  /** The runtime's ports: REST, GraphQL and WebSocket; gRPC; management (health, metrics). */
+  public static final int RUNTIME_HTTP_PORT = 8080;
+  public static final int RUNTIME_GRPC_PORT = 9090;
+  public static final int RUNTIME_MANAGEMENT_PORT = 8081;
+
   /** Tenant namespace prefix: a tenant {@code acme} lives in {@code tenant-acme}. */
   public static final String NAMESPACE_PREFIX = "tenant-";
   /** Longest tenant name: keeps {@code tenant-<name>} and derived names within DNS limits. */
@@ -28,6 +43,11 @@ public final class TenantryApi {
 
   public static String namespaceOf(String tenantName) {
     return NAMESPACE_PREFIX + tenantName;
+  }
+
+  /** The runtime Service's in-cluster DNS name, e.g. {@code runtime.tenant-acme.svc} (also its TLS name). */
+  public static String runtimeServiceHost(String tenantName) {
+    return RUNTIME_SERVICE + "." + namespaceOf(tenantName) + ".svc";
   }
 
   /** The tenant a namespace belongs to, by its name; empty for a namespace that is not a tenant's. */

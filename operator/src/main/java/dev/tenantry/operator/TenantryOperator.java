@@ -5,7 +5,7 @@ import dev.tenantry.operator.admission.WebhookCaBundle;
 import dev.tenantry.operator.database.TenantDatabases;
 import dev.tenantry.operator.pki.CertificateAuthority;
 import dev.tenantry.operator.pki.PlatformCaStore;
-import dev.tenantry.operator.tenant.PlatformSettings;
+import dev.tenantry.operator.tenant.model.PlatformSettings;
 import dev.tenantry.operator.tenant.TenantEvents;
 import dev.tenantry.operator.tenant.TenantMetrics;
 import dev.tenantry.operator.tenant.TenantReconciler;
@@ -80,9 +80,15 @@ public final class TenantryOperator implements AutoCloseable {
       TenantTracing tracing, ApiWriteCounter writes, boolean exitOnLostLease) {
     ensureNamespace(client, config.platformNamespace());
     CertificateAuthority ca = new PlatformCaStore(client, config.platformNamespace(), clock).loadOrCreate();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    writes.bindTo(registry);
     // admission first: the operator's own writes into tenant namespaces go through it
     Optional<AdmissionWebhookServer> webhook = config.webhook().enabled()
-        ? Optional.of(AdmissionWebhookServer.start(config.webhook(), ca, client, clock))
+        ? Optional.of(AdmissionWebhookServer.start(config.webhook(), ca, client, clock, registry))
         : Optional.empty();
     Optional<WebhookCaBundle> caBundle = webhook.map(w ->
         WebhookCaBundle.keepInStep(client, config.webhook().configurationName(), ca));
@@ -94,12 +100,6 @@ public final class TenantryOperator implements AutoCloseable {
         config.postgres().map(p -> p.tenantPort()).orElse(5432),
         client.supports(PodDisruptionBudget.class));
 
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    writes.bindTo(registry);
 
     Operator operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)

@@ -16,16 +16,23 @@ class OperatorConfigTest {
     assertThat(config.leaderElection()).isTrue();
     assertThat(config.postgres()).isEmpty();
     assertThat(config.instanceId()).startsWith("operator-");
+    assertThat(config.webhook().enabled()).isTrue();
+    assertThat(config.webhook().port()).isEqualTo(8443);
+    assertThat(config.webhook().operatorIdentity())
+        .isEqualTo("system:serviceaccount:tenantry-system:tenantry-operator");
+    assertThat(config.webhook().configurationName()).isEqualTo("tenantry-tenant-isolation");
   }
 
   @Test
   void environmentOverridesEverySetting() {
-    OperatorConfig config = OperatorConfig.fromEnvironment(Map.of(
-        "TENANTRY_NAMESPACE", "platform", "TENANTRY_OPERATOR_PORT", "18095",
-        "TENANTRY_LEADER_ELECTION", "false", "HOSTNAME", "operator-7d9f",
-        "TENANTRY_INGRESS_NAMESPACE", "traefik", "TENANTRY_RECONCILE_THREADS", "4",
-        "TENANTRY_POSTGRES_URL", "jdbc:postgresql://10.1.2.3:6432/postgres",
-        "TENANTRY_POSTGRES_USER", "admin", "TENANTRY_POSTGRES_TENANT_HOST", "pg.platform.svc"));
+    OperatorConfig config = OperatorConfig.fromEnvironment(Map.ofEntries(
+        Map.entry("TENANTRY_NAMESPACE", "platform"), Map.entry("TENANTRY_OPERATOR_PORT", "18095"),
+        Map.entry("TENANTRY_LEADER_ELECTION", "false"), Map.entry("HOSTNAME", "operator-7d9f"),
+        Map.entry("TENANTRY_INGRESS_NAMESPACE", "traefik"), Map.entry("TENANTRY_RECONCILE_THREADS", "4"),
+        Map.entry("TENANTRY_POSTGRES_URL", "jdbc:postgresql://10.1.2.3:6432/postgres"),
+        Map.entry("TENANTRY_POSTGRES_USER", "admin"), Map.entry("TENANTRY_POSTGRES_TENANT_HOST", "pg.platform.svc"),
+        Map.entry("TENANTRY_WEBHOOK_PORT", "9443"), Map.entry("TENANTRY_WEBHOOK_SERVICE", "hooks"),
+        Map.entry("TENANTRY_OPERATOR_IDENTITY", "system:serviceaccount:platform:op")));
     assertThat(config.platformNamespace()).isEqualTo("platform");
     assertThat(config.httpPort()).isEqualTo(18095);
     assertThat(config.ingressNamespace()).isEqualTo("traefik");
@@ -34,8 +41,12 @@ class OperatorConfigTest {
     assertThat(config.reconcileThreads()).isEqualTo(4);
     assertThat(config.postgres()).hasValueSatisfying(pg -> {
       assertThat(pg.user()).isEqualTo("admin");
-      assertThat(pg.tenantUrl("tenant_acme")).isEqualTo("postgresql://pg.platform.svc:6432/tenant_acme");
+      assertThat(pg.tenantHost()).isEqualTo("pg.platform.svc");
+      assertThat(pg.tenantPort()).isEqualTo(6432);
     });
+    assertThat(config.webhook().port()).isEqualTo(9443);
+    assertThat(config.webhook().certificateNames()).contains("hooks.platform.svc", "127.0.0.1");
+    assertThat(config.webhook().operatorIdentity()).isEqualTo("system:serviceaccount:platform:op");
   }
 
   @Test

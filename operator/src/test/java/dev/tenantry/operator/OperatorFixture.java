@@ -1,7 +1,7 @@
 package dev.tenantry.operator;
 
+import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.operator.tenant.dependent.ConfigMapDependentResource;
 import dev.tenantry.testkit.RuntimePods;
 import dev.tenantry.testkit.KubeApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -38,9 +38,9 @@ public final class OperatorFixture {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(PLATFORM_NAMESPACE)
           .endMetadata().build()).create();
     }
-    client.resource(new SecretBuilder().withNewMetadata().withName(ConfigMapDependentResource.JWKS_SECRET)
+    client.resource(new SecretBuilder().withNewMetadata().withName(TenantryApi.JWKS_SECRET)
             .withNamespace(PLATFORM_NAMESPACE).endMetadata()
-            .withData(Map.of("jwks.json", Base64.getEncoder().encodeToString(jwks.getBytes(StandardCharsets.UTF_8))))
+            .withData(Map.of(TenantryApi.JWKS_KEY, Base64.getEncoder().encodeToString(jwks.getBytes(StandardCharsets.UTF_8))))
             .build())
         .forceConflicts().serverSideApply();
   }

@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.controlapi.ControlApiSettings;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -42,7 +43,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class PlatformKeys {
   public static final String SIGNING_KEY_SECRET = "tenantry-signing-key";
-  public static final String JWKS_SECRET = "tenantry-jwks";
   public static final String ADMIN_TOKEN_SECRET = "tenantry-admin-token";
   public static final String ISSUER = "tenantry";
   private static final Logger LOG = LoggerFactory.getLogger(PlatformKeys.class);
@@ -133,7 +133,7 @@ public class PlatformKeys {
   }
 
   private void publishJwks(KubernetesClient client, String namespace) {
-    client.resource(secret(namespace, JWKS_SECRET, "jwks.json", publicJwks().toString()))
+    client.resource(secret(namespace, TenantryApi.JWKS_SECRET, TenantryApi.JWKS_KEY, publicJwks().toString()))
         .forceConflicts().serverSideApply();
   }
 

@@ -1,7 +1,5 @@
 package dev.tenantry.controlapi.tenant;
 
-import dev.tenantry.controlapi.ControlApiSettings;
-import dev.tenantry.controlapi.provisioning.ProvisioningFeed;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
 import graphql.schema.DataFetchingEnvironment;
@@ -11,29 +9,23 @@ import org.springframework.graphql.data.method.annotation.Argument;
 import org.springframework.graphql.data.method.annotation.MutationMapping;
 import org.springframework.graphql.data.method.annotation.QueryMapping;
 import org.springframework.graphql.data.method.annotation.SchemaMapping;
-import org.springframework.graphql.data.method.annotation.SubscriptionMapping;
 import org.springframework.graphql.execution.DataFetcherExceptionResolverAdapter;
 import org.springframework.graphql.execution.ErrorType;
 import org.springframework.graphql.execution.SubscriptionExceptionResolverAdapter;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** The admin console's API: tenants, plans, provisioning updates, and the tenant mutations. */
+/** The admin console's API: tenants, plans and the tenant mutations (live progress: {@code ProvisioningGraphQl}). */
 @Controller
 public class TenantGraphQl {
   private static final String ADMIN = "hasAuthority('platform-admin')";
 
   private final TenantService tenants;
-  private final ProvisioningFeed feed;
-  private final ControlApiSettings settings;
 
-  public TenantGraphQl(TenantService tenants, ProvisioningFeed feed, ControlApiSettings settings) {
+  public TenantGraphQl(TenantService tenants) {
     this.tenants = tenants;
-    this.feed = feed;
-    this.settings = settings;
   }
 
   public record TenantFilter(String phase, String plan, String search) {}
@@ -98,15 +90,6 @@ public class TenantGraphQl {
       @Argument String ttl, Authentication caller) {
     return Mono.fromCallable(() -> new IssuedToken(
         tenants.issueTenantToken(caller.getName(), tenant, subject, roles, ttl), tenant, subject, roles));
-  }
-
-  @SubscriptionMapping
-  Flux<Map<String, Object>> tenantEvents(@Argument String name) {
-    if (!feed.exists(name)) {
-      return Flux.error(new TenantException.NotFound(name));
-    }
-    return feed.follow(name, settings.subscriberBuffer(), () -> { })
-        .takeUntil(message -> "deleted".equals(message.get("type")));
   }
 
   /** Tenant errors as GraphQL errors, with the offending field in {@code extensions.field}. */

@@ -2,6 +2,7 @@ package dev.tenantry.controlapi.usage;
 
 import dev.tenantry.controlapi.ControlApiSettings;
 import dev.tenantry.controlapi.keys.PlatformKeys;
+import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.runtime.grpc.v1.GetUsageRequest;
 import dev.tenantry.runtime.grpc.v1.TenantAdminGrpc;
@@ -34,9 +35,6 @@ import reactor.core.scheduler.Schedulers;
  */
 @Component
 public class TenantUsage implements DisposableBean {
-  /** Published by the operator: the platform CA certificate alone, key {@code ca.crt}. */
-  public static final String CA_CONFIG_MAP = "tenantry-ca";
-  static final int GRPC_PORT = 9090;
   static final Duration DEADLINE = Duration.ofSeconds(2);
 
   private final SharedIndexInformer<Tenant> tenants;
@@ -76,7 +74,7 @@ public class TenantUsage implements DisposableBean {
     if (runtime == null || runtime.getReadyReplicas() == null || runtime.getReadyReplicas() == 0) {
       throw new UsageUnavailable("no runtime of tenant '" + tenantName + "' is ready");
     }
-    String authority = "runtime.tenant-" + tenantName + ".svc";
+    String authority = TenantryApi.runtimeServiceHost(tenantName);
     // without cluster DNS (and before it resolves) the Service's cluster IP still answers
     String address = runtime.getServiceIP() != null ? runtime.getServiceIP() : authority;
     Metadata headers = new Metadata();
@@ -98,7 +96,7 @@ public class TenantUsage implements DisposableBean {
   private ManagedChannel channel(String address, String authority) {
     return channels.computeIfAbsent(address + "/" + authority, key -> {
       try {
-        return NettyChannelBuilder.forAddress(address, GRPC_PORT)
+        return NettyChannelBuilder.forAddress(address, TenantryApi.RUNTIME_GRPC_PORT)
             .sslContext(GrpcSslContexts.forClient().trustManager(new ByteArrayInputStream(platformCa())).build())
             .overrideAuthority(authority)
             .idleTimeout(5, TimeUnit.MINUTES)
@@ -110,12 +108,12 @@ public class TenantUsage implements DisposableBean {
   }
 
   private byte[] platformCa() {
-    ConfigMap ca = client.configMaps().inNamespace(platformNamespace).withName(CA_CONFIG_MAP).get();
-    if (ca == null || ca.getData() == null || !ca.getData().containsKey("ca.crt")) {
+    ConfigMap ca = client.configMaps().inNamespace(platformNamespace).withName(TenantryApi.CA_CONFIG_MAP).get();
+    if (ca == null || ca.getData() == null || !ca.getData().containsKey(TenantryApi.CA_CERTIFICATE_KEY)) {
       throw new UsageUnavailable("the platform CA is not published yet (ConfigMap " + platformNamespace + "/"
-          + CA_CONFIG_MAP + "): is the operator running?");
+          + TenantryApi.CA_CONFIG_MAP + "): is the operator running?");
     }
-    return ca.getData().get("ca.crt").getBytes(StandardCharsets.UTF_8);
+    return ca.getData().get(TenantryApi.CA_CERTIFICATE_KEY).getBytes(StandardCharsets.UTF_8);
   }
 
   @Override

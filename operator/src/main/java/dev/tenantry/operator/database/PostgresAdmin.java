@@ -39,9 +39,4 @@ public record PostgresAdmin(String jdbcUrl, String user, String password, String
     return Optional.of(new PostgresAdmin(url, env.getOrDefault("TENANTRY_POSTGRES_USER", "postgres"),
         env.get("TENANTRY_POSTGRES_PASSWORD"), host, port));
   }
-
-  /** Connection URL a tenant runtime is given for its own database. */
-  public String tenantUrl(String database) {
-    return "postgresql://" + tenantHost + ":" + tenantPort + "/" + database;
-  }
 }

@@ -1,14 +1,14 @@
 package dev.tenantry.operator.pki;
 
+import dev.tenantry.crds.TenantryApi;
+import dev.tenantry.operator.kube.SecretData;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PlatformCaStore {
   public static final String SECRET_NAME = "tenantry-ca";
-  /** The CA certificate alone (key {@code ca.crt}), for clients of tenant runtimes such as the control API. */
-  public static final String CERTIFICATE_CONFIG_MAP = "tenantry-ca";
   private static final Logger LOG = LoggerFactory.getLogger(PlatformCaStore.class);
 
   private final KubernetesClient client;
@@ -37,9 +35,10 @@ public final class PlatformCaStore {
   /** The platform CA, created on first start; its certificate is (re)published in a ConfigMap. */
   public CertificateAuthority loadOrCreate() {
     CertificateAuthority ca = loadOrCreateSecret();
-    client.resource(new ConfigMapBuilder().withNewMetadata().withName(CERTIFICATE_CONFIG_MAP).withNamespace(namespace)
+    // the certificate alone, for clients of tenant runtimes such as the control API
+    client.resource(new ConfigMapBuilder().withNewMetadata().withName(TenantryApi.CA_CONFIG_MAP).withNamespace(namespace)
             .addToLabels("app.kubernetes.io/part-of", "tenantry").endMetadata()
-            .withData(Map.of("ca.crt", ca.certificatePem())).build())
+            .withData(Map.of(TenantryApi.CA_CERTIFICATE_KEY, ca.certificatePem())).build())
         .fieldManager("tenantry-operator").forceConflicts().serverSideApply();
     return ca;
   }
@@ -58,7 +57,7 @@ public final class PlatformCaStore {
             .addToLabels("app.kubernetes.io/part-of", "tenantry")
             .endMetadata()
             .withType("kubernetes.io/tls")
-            .withData(Map.of("tls.crt", base64(ca.certificatePem()), "tls.key", base64(ca.keyPem())))
+            .withData(Map.of("tls.crt", SecretData.encode(ca.certificatePem()), "tls.key", SecretData.encode(ca.keyPem())))
             .build();
     try {
       client.resource(secret).create();
@@ -77,14 +76,6 @@ public final class PlatformCaStore {
     if (data == null || !data.containsKey("tls.crt") || !data.containsKey("tls.key")) {
       throw new IllegalStateException("Secret " + SECRET_NAME + " lacks tls.crt or tls.key");
     }
-    return CertificateAuthority.fromPem(decode(data.get("tls.crt")), decode(data.get("tls.key")));
-  }
-
-  static String base64(String value) {
-    return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
-  }
-
-  static String decode(String value) {
-    return new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+    return CertificateAuthority.fromPem(SecretData.decode(data.get("tls.crt")), SecretData.decode(data.get("tls.key")));
   }
 }

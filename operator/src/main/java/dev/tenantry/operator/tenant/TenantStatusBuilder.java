@@ -6,6 +6,7 @@ import dev.tenantry.crds.tenant.Provisioning;
 import dev.tenantry.crds.tenant.RuntimeStatus;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantStatus;
+import dev.tenantry.operator.tenant.model.TenantModel;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Clock;
@@ -83,6 +84,41 @@ public final class TenantStatusBuilder {
     return status;
   }
 
+  /**
+   * Status after a reconcile failed with an error: the step that failed (else the first one not
+   * yet done) and {@code Ready} turn False with {@code reason} and the error; a tenant that was
+   * Ready shows Degraded, any other keeps its phase. Everything else stays as it was.
+   */
+  public TenantStatus failed(Tenant tenant, Optional<ProvisioningStep> step, String reason, String message) {
+    TenantStatus previous = tenant.getStatus() == null ? new TenantStatus() : tenant.getStatus();
+    TenantStatus status = new TenantStatus();
+    status.setObservedGeneration(tenant.getMetadata().getGeneration());
+    status.setNamespace(previous.getNamespace() != null ? previous.getNamespace() : tenant.namespaceName());
+    status.setEndpoints(previous.getEndpoints());
+    status.setRuntime(previous.getRuntime());
+    status.setProvisioning(previous.getProvisioning());
+    List<Condition> before = previous.getConditions() == null ? List.of() : previous.getConditions();
+    Optional<String> failedStep = step.map(ProvisioningStep::conditionType).or(() ->
+        java.util.Arrays.stream(ProvisioningStep.values())
+            .map(ProvisioningStep::conditionType)
+            .filter(type -> before.stream().noneMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus())))
+            .findFirst());
+    List<Condition> conditions = new ArrayList<>();
+    for (Condition condition : before) {
+      if (!ProvisioningStep.READY.equals(condition.getType()) && !failedStep.equals(Optional.of(condition.getType()))) {
+        conditions.add(condition);
+      }
+    }
+    failedStep.ifPresent(type -> conditions.add(condition(previous, type, false, reason, message,
+        tenant.getMetadata().getGeneration())));
+    conditions.add(condition(previous, ProvisioningStep.READY, false, reason, message,
+        tenant.getMetadata().getGeneration()));
+    status.setConditions(conditions);
+    Phase phase = previous.getPhase();
+    status.setPhase(phase == null ? Phase.Pending : phase == Phase.Ready ? Phase.Degraded : phase);
+    return status;
+  }
+
   /** Status while the finalizer cleans up, with the failure of the last attempt if any. */
   public TenantStatus deleting(Tenant tenant, Optional<String> failure) {
     TenantStatus previous = tenant.getStatus() == null ? new TenantStatus() : tenant.getStatus();
@@ -110,7 +146,7 @@ public final class TenantStatusBuilder {
     }
     if (firstWaiting.step() == ProvisioningStep.PLAN) {
       // a plan that breaks its own policy will not fix itself: an admin must change it
-      return TenantReconciler.POLICY_VIOLATION.equals(firstWaiting.reason()) ? Phase.Failed : Phase.Pending;
+      return TenantModel.POLICY_VIOLATION.equals(firstWaiting.reason()) ? Phase.Failed : Phase.Pending;
     }
     boolean wasReady = previous != null && (previous.getPhase() == Phase.Ready || previous.getPhase() == Phase.Degraded);
     if (wasReady && firstWaiting.step() == ProvisioningStep.RUNTIME) {

@@ -222,6 +222,42 @@ class TenantProvisioningTest {
     });
   }
 
+  /**
+   * A reconcile that fails (here: the plan's volume size lowered, which the API server refuses
+   * for an existing claim) shows on the Tenant, at the step that failed, without reading events.
+   */
+  @Test
+  void aFailingReconcileShowsItsErrorAsConditionsOfTheStepThatFailed(KubernetesClient client) {
+    var plan = TenantryCrds.load(client, TenantryCrds.checkout().resolve("crds/examples/plan-free.yaml"),
+        dev.tenantry.crds.plan.TenantPlan.class);
+    plan.getMetadata().setName("shrinking");
+    client.resource(plan).create();
+    client.resource(tenant("omega", "shrinking")).create();
+    markRuntimeReady(client, "omega");
+    waitFor(client, "omega", t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.Ready);
+
+    client.resources(dev.tenantry.crds.plan.TenantPlan.class).withName("shrinking").edit(p -> {
+      p.getSpec().getStorage().setSize(new io.fabric8.kubernetes.api.model.Quantity("512Mi"));
+      return p;
+    });
+    Tenant failed = waitFor(client, "omega", t -> condition(t, "DatabaseReady").filter("False"::equals).isPresent());
+    assertThat(failed.getStatus().getPhase()).as("it was Ready").isEqualTo(Phase.Degraded);
+    var database = failed.getStatus().condition("DatabaseReady").orElseThrow();
+    assertThat(database.getReason()).isEqualTo(TenantReconciler.RECONCILE_FAILED);
+    assertThat(database.getMessage()).contains("persistentvolumeclaims").contains("data");
+    assertThat(failed.getStatus().condition("Ready").orElseThrow().getReason())
+        .isEqualTo(TenantReconciler.RECONCILE_FAILED);
+    assertThat(failed.getStatus().condition("NamespaceReady").orElseThrow().getStatus())
+        .as("the steps before it are as they were").isEqualTo("True");
+
+    client.resources(dev.tenantry.crds.plan.TenantPlan.class).withName("shrinking").edit(p -> {
+      p.getSpec().getStorage().setSize(new io.fabric8.kubernetes.api.model.Quantity("1Gi"));
+      return p;
+    });
+    waitFor(client, "omega", t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.Ready
+        && condition(t, "DatabaseReady").filter("True"::equals).isPresent());
+  }
+
   @Test
   void suspendScalesToZeroAndResumeBringsTheRuntimeBack(KubernetesClient client) {
     client.resource(tenant("delta", "free")).create();

@@ -27,7 +27,7 @@ class TenantStatusBuilderTest {
 
   @Test
   void stepsNotReachedYetAreWaitingAndProgressCountsCompletedSteps() {
-    Tenant tenant = TenantModelTest.tenant("acme");
+    Tenant tenant = tenant("acme");
     TenantStatus status = at("2026-01-01T00:00:00Z").build(tenant, ALL_DONE.subList(0, 2), Optional.empty(),
         Optional.empty(), false);
     assertThat(status.getPhase()).isEqualTo(Phase.Provisioning);
@@ -43,7 +43,7 @@ class TenantStatusBuilderTest {
 
   @Test
   void allStepsDoneIsReadyOrSuspended() {
-    Tenant tenant = TenantModelTest.tenant("acme");
+    Tenant tenant = tenant("acme");
     assertThat(at("2026-01-01T00:00:00Z").build(tenant, ALL_DONE, Optional.empty(), Optional.empty(), false)
         .getPhase()).isEqualTo(Phase.Ready);
     TenantStatus suspended = at("2026-01-01T00:00:00Z").build(tenant, ALL_DONE, Optional.empty(), Optional.empty(), true);
@@ -53,7 +53,7 @@ class TenantStatusBuilderTest {
 
   @Test
   void aReadyTenantWhoseRuntimeFailsIsDegraded() {
-    Tenant tenant = TenantModelTest.tenant("acme");
+    Tenant tenant = tenant("acme");
     tenant.setStatus(at("2026-01-01T00:00:00Z").build(tenant, ALL_DONE, Optional.empty(), Optional.empty(), false));
     List<StepOutcome> runtimeDown = List.of(ALL_DONE.get(0), ALL_DONE.get(1), ALL_DONE.get(2), ALL_DONE.get(3),
         StepOutcome.waiting(ProvisioningStep.RUNTIME, "WaitingForPods", "0 of 1"));
@@ -63,7 +63,7 @@ class TenantStatusBuilderTest {
 
   @Test
   void unchangedFactsRebuildAnEqualStatusSoNothingIsWritten() {
-    Tenant tenant = TenantModelTest.tenant("acme");
+    Tenant tenant = tenant("acme");
     tenant.setStatus(at("2026-01-01T00:00:00Z").build(tenant, ALL_DONE, Optional.empty(), Optional.empty(), false));
     TenantStatus later = at("2026-03-01T00:00:00Z").build(tenant, ALL_DONE, Optional.empty(), Optional.empty(), false);
     assertThat(later).isEqualTo(tenant.getStatus());
@@ -72,7 +72,7 @@ class TenantStatusBuilderTest {
 
   @Test
   void aMissingPlanIsPendingAndAnInvalidNameIsFailed() {
-    Tenant tenant = TenantModelTest.tenant("acme");
+    Tenant tenant = tenant("acme");
     TenantStatus pending = at("2026-01-01T00:00:00Z").build(tenant,
         List.of(StepOutcome.waiting(ProvisioningStep.PLAN, "PlanNotFound", "no plan")), Optional.empty(),
         Optional.empty(), false);
@@ -80,5 +80,14 @@ class TenantStatusBuilderTest {
     assertThat(pending.condition("Ready")).hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("PlanNotFound"));
     TenantStatus failed = at("2026-01-01T00:00:00Z").invalid(tenant, "InvalidName", "bad name");
     assertThat(failed.getPhase()).isEqualTo(Phase.Failed);
+  }
+
+  static Tenant tenant(String name) {
+    Tenant tenant = new Tenant();
+    tenant.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withGeneration(3L).build());
+    dev.tenantry.crds.tenant.TenantSpec spec = new dev.tenantry.crds.tenant.TenantSpec();
+    spec.setPlan("basic");
+    tenant.setSpec(spec);
+    return tenant;
   }
 }

@@ -1,7 +1,7 @@
 package dev.tenantry.runtime.project;
 
 import dev.tenantry.runtime.store.Actor;
-import dev.tenantry.runtime.store.CommandRunner;
+import dev.tenantry.runtime.events.CommandRunner;
 import dev.tenantry.runtime.store.DomainException;
 import dev.tenantry.runtime.store.EventStore;
 import dev.tenantry.runtime.store.NewEvent;

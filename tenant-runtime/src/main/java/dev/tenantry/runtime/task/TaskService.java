@@ -2,7 +2,7 @@ package dev.tenantry.runtime.task;
 
 import dev.tenantry.runtime.project.ProjectService;
 import dev.tenantry.runtime.store.Actor;
-import dev.tenantry.runtime.store.CommandRunner;
+import dev.tenantry.runtime.events.CommandRunner;
 import dev.tenantry.runtime.store.DomainException;
 import dev.tenantry.runtime.store.EventStore;
 import dev.tenantry.runtime.store.NewEvent;

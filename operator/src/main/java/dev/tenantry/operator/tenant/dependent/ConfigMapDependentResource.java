@@ -1,13 +1,13 @@
 package dev.tenantry.operator.tenant.dependent;
 
+import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.operator.tenant.PlatformSettings;
-import dev.tenantry.operator.tenant.TenantModel;
+import dev.tenantry.operator.kube.SecretData;
+import dev.tenantry.operator.tenant.model.CredentialsModel;
+import dev.tenantry.operator.tenant.model.PlatformSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Optional;
 
 /** Tenant name, features and the platform JWKS, kept in step with the control API's key. */
@@ -15,16 +15,14 @@ public final class ConfigMapDependentResource extends TenantKubernetesDependent<
 
   /** Name of the event source that watches the platform JWKS Secret. */
   public static final String JWKS_EVENT_SOURCE = "platform-jwks";
-  /** Secret in the platform namespace where the control API publishes its public keys. */
-  public static final String JWKS_SECRET = "tenantry-jwks";
 
   public ConfigMapDependentResource(PlatformSettings settings) {
-    super(ConfigMap.class, "config", TenantModel.CONFIG_MAP_NAME, settings);
+    super(ConfigMap.class, "config", CredentialsModel.CONFIG_MAP_NAME, settings);
   }
 
   @Override
   protected ConfigMap desired(Tenant tenant, Context<Tenant> context) {
-    return model(tenant, context).configMap(platformJwks(context).orElseThrow(
+    return model(context).credentials().configMap(platformJwks(context).orElseThrow(
         () -> new IllegalStateException("the platform JWKS is not published yet")));
   }
 
@@ -32,7 +30,7 @@ public final class ConfigMapDependentResource extends TenantKubernetesDependent<
   public static Optional<String> platformJwks(Context<Tenant> context) {
     return context.getSecondaryResource(Secret.class, JWKS_EVENT_SOURCE)
         .map(Secret::getData)
-        .map(data -> data.get(TenantModel.JWKS_KEY))
-        .map(value -> new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8));
+        .map(data -> data.get(TenantryApi.JWKS_KEY))
+        .map(SecretData::decode);
   }
 }

@@ -1,11 +1,11 @@
 package dev.tenantry.operator.tenant.dependent;
 
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.operator.tenant.PlatformSettings;
-import dev.tenantry.operator.tenant.TenantModel;
+import dev.tenantry.operator.kube.SecretData;
+import dev.tenantry.operator.tenant.model.CredentialsModel;
+import dev.tenantry.operator.tenant.model.PlatformSettings;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -19,20 +19,20 @@ public final class DatabaseSecretDependentResource extends TenantKubernetesDepen
   private static final SecureRandom RANDOM = new SecureRandom();
 
   public DatabaseSecretDependentResource(PlatformSettings settings) {
-    super(Secret.class, "database-secret", TenantModel.DATABASE_SECRET_NAME, settings);
+    super(Secret.class, "database-secret", CredentialsModel.DATABASE_SECRET_NAME, settings);
   }
 
   @Override
   protected Secret desired(Tenant tenant, Context<Tenant> context) {
-    return model(tenant, context).databaseSecret(password(tenant, context).orElseGet(DatabaseSecretDependentResource::newPassword));
+    return model(context).credentials().databaseSecret(password(tenant, context).orElseGet(DatabaseSecretDependentResource::newPassword));
   }
 
   /** The password in the tenant's credentials Secret, if it exists. */
   public Optional<String> password(Tenant tenant, Context<Tenant> context) {
     return getSecondaryResource(tenant, context)
         .map(Secret::getData)
-        .map(data -> data.get("password"))
-        .map(value -> new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8))
+        .map(data -> data.get(CredentialsModel.DATABASE_PASSWORD_KEY))
+        .map(SecretData::decode)
         .filter(p -> !p.isEmpty());
   }
 

@@ -1,15 +1,15 @@
 package dev.tenantry.operator.tenant.dependent;
 
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.operator.tenant.PlatformSettings;
-import dev.tenantry.operator.tenant.TenantModel;
+import dev.tenantry.operator.tenant.model.PlatformSettings;
+import dev.tenantry.operator.tenant.model.TenantModel;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * A dependent whose desired state is one object of the {@link TenantModel}: the namespace,
+ * A dependent whose desired state is one object of the {@link TenantModel}'s sub-models: the namespace,
  * quota, limit range, network policy, service account, owners' role binding, data claim,
  * Deployment, Service, Ingress or PodDisruptionBudget. Optional objects (absent from the
  * model for this tenant) are deleted instead of reconciled.
@@ -38,12 +38,12 @@ public final class ModelDependentResource<R extends HasMetadata> extends TenantK
 
   /** Whether this tenant should have the object at all. */
   public boolean wanted(Tenant tenant, Context<Tenant> context) {
-    return desiredObject.apply(model(tenant, context)).isPresent();
+    return desiredObject.apply(model(context)).isPresent();
   }
 
   @Override
   protected R desired(Tenant tenant, Context<Tenant> context) {
-    return desiredObject.apply(model(tenant, context))
+    return desiredObject.apply(model(context))
         .orElseThrow(() -> new IllegalStateException(name() + " is not wanted for " + tenant.getMetadata().getName()));
   }
 }

@@ -3,7 +3,6 @@ package dev.tenantry.operator.tenant.dependent;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.database.TenantDatabase;
 import dev.tenantry.operator.database.TenantDatabases;
-import dev.tenantry.operator.tenant.PlatformSettings;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.Updater;

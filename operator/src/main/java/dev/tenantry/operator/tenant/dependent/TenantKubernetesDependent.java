@@ -1,10 +1,9 @@
 package dev.tenantry.operator.tenant.dependent;
 
 import dev.tenantry.crds.TenantryApi;
-import dev.tenantry.crds.plan.TenantPlan;
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.operator.tenant.PlatformSettings;
-import dev.tenantry.operator.tenant.TenantModel;
+import dev.tenantry.operator.tenant.model.PlatformSettings;
+import dev.tenantry.operator.tenant.model.TenantModel;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -48,10 +47,16 @@ public abstract class TenantKubernetesDependent<R extends HasMetadata> extends C
     return objectName == null ? new ResourceID(namespace) : new ResourceID(objectName, namespace);
   }
 
-  /** The tenant's model; the reconciler only reaches dependents once the plan is resolved. */
-  protected TenantModel model(Tenant tenant, Context<Tenant> context) {
-    TenantPlan plan = context.getSecondaryResource(TenantPlan.class)
-        .orElseThrow(() -> new IllegalStateException("plan " + tenant.getSpec().getPlan() + " not resolved"));
-    return new TenantModel(tenant, plan, settings);
+  /** Where the reconciler leaves this reconcile's model for its dependents. */
+  public static final String MODEL_KEY = TenantModel.class.getName();
+
+  /** The model the reconciler built (and validated) for this reconcile: dependents never build their own. */
+  public static TenantModel model(Context<Tenant> context) {
+    return context.managedWorkflowAndDependentResourceContext().getMandatory(MODEL_KEY, TenantModel.class);
+  }
+
+  /** Hands {@code model} to the dependents reconciled in this reconcile. */
+  public static void share(Context<Tenant> context, TenantModel model) {
+    context.managedWorkflowAndDependentResourceContext().put(MODEL_KEY, model);
   }
 }

@@ -1,16 +1,16 @@
 package dev.tenantry.operator.tenant.dependent;
 
+import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.operator.kube.SecretData;
 import dev.tenantry.operator.pki.CertificateAuthority;
 import dev.tenantry.operator.pki.ServingCertificate;
-import dev.tenantry.operator.tenant.PlatformSettings;
-import dev.tenantry.operator.tenant.TenantModel;
+import dev.tenantry.operator.tenant.model.CredentialsModel;
+import dev.tenantry.operator.tenant.model.PlatformSettings;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,18 +27,18 @@ public final class TlsSecretDependentResource extends TenantKubernetesDependent<
   private final Clock clock;
 
   public TlsSecretDependentResource(PlatformSettings settings, CertificateAuthority ca, Clock clock) {
-    super(Secret.class, "tls", TenantModel.TLS_SECRET_NAME, settings);
+    super(Secret.class, "tls", CredentialsModel.TLS_SECRET_NAME, settings);
     this.ca = ca;
     this.clock = clock;
   }
 
   @Override
   protected Secret desired(Tenant tenant, Context<Tenant> context) {
-    TenantModel model = model(tenant, context);
+    CredentialsModel credentials = model(context).credentials();
     ServingCertificate certificate = current(tenant, context)
-        .filter(existing -> existing.usableFor(model.certificateDnsNames(), ca, clock.instant()))
-        .orElseGet(() -> ca.issueServingCertificate(model.certificateDnsNames(), VALIDITY, clock));
-    return model.tlsSecret(certificate);
+        .filter(existing -> existing.usableFor(credentials.certificateDnsNames(), ca, clock.instant()))
+        .orElseGet(() -> ca.issueServingCertificate(credentials.certificateDnsNames(), VALIDITY, clock));
+    return credentials.tlsSecret(certificate);
   }
 
   /** The certificate now in the tenant's Secret, if it holds a readable one. */
@@ -48,20 +48,19 @@ public final class TlsSecretDependentResource extends TenantKubernetesDependent<
 
   static Optional<ServingCertificate> read(Secret secret) {
     Map<String, String> data = secret.getData();
-    if (data == null || !data.containsKey("tls.crt") || !data.containsKey("tls.key") || !data.containsKey("ca.crt")) {
+    if (data == null || !data.containsKey(CredentialsModel.TLS_CERTIFICATE_KEY)
+        || !data.containsKey(CredentialsModel.TLS_PRIVATE_KEY_KEY) || !data.containsKey(TenantryApi.CA_CERTIFICATE_KEY)) {
       return Optional.empty();
     }
     try {
       ServingCertificate certificate =
-          new ServingCertificate(decode(data.get("tls.crt")), decode(data.get("tls.key")), decode(data.get("ca.crt")));
+          new ServingCertificate(SecretData.decode(data.get(CredentialsModel.TLS_CERTIFICATE_KEY)),
+              SecretData.decode(data.get(CredentialsModel.TLS_PRIVATE_KEY_KEY)),
+              SecretData.decode(data.get(TenantryApi.CA_CERTIFICATE_KEY)));
       certificate.certificate();
       return Optional.of(certificate);
     } catch (IllegalArgumentException unreadable) {
       return Optional.empty();
     }
-  }
-
-  private static String decode(String value) {
-    return new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
   }
 }

@@ -1,4 +1,4 @@
-package dev.tenantry.operator.tenant;
+package dev.tenantry.operator.tenant.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,7 +66,7 @@ class TenantModelTest {
   @Test
   void runtimeComesFromThePlanWhenTheTenantOverridesNothing() {
     TenantModel model = new TenantModel(tenant("acme"), plan(StorageType.Embedded, 2), SETTINGS);
-    var deployment = model.deployment();
+    var deployment = model.runtime().deployment();
     assertThat(deployment.getMetadata().getNamespace()).isEqualTo("tenant-acme");
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
     var pod = deployment.getSpec().getTemplate().getSpec();
@@ -88,7 +88,7 @@ class TenantModelTest {
     assertThat(env(container.getEnv(), "TENANTRY_FEATURES")).isEqualTo("rest,graphql,websocket");
     assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
     assertThat(pod.getVolumes()).extracting(v -> v.getName()).contains("data", "tls", "config", "tmp");
-    assertThat(model.dataClaim().getSpec().getResources().getRequests().get("storage")).isEqualTo(new Quantity("5Gi"));
+    assertThat(model.runtime().dataClaim().getSpec().getResources().getRequests().get("storage")).isEqualTo(new Quantity("5Gi"));
   }
 
   @Test
@@ -100,16 +100,16 @@ class TenantModelTest {
     overrides.setResources(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("1Gi")).build());
     tenant.getSpec().setRuntime(overrides);
     TenantModel running = new TenantModel(tenant, plan(StorageType.Embedded, 1), SETTINGS);
-    assertThat(running.deployment().getSpec().getReplicas()).isEqualTo(5);
-    assertThat(running.deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+    assertThat(running.runtime().deployment().getSpec().getReplicas()).isEqualTo(5);
+    assertThat(running.runtime().deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("custom/runtime:2");
-    assertThat(running.deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getResources()
+    assertThat(running.runtime().deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getResources()
         .getLimits()).containsEntry("memory", new Quantity("1Gi"));
 
     tenant.getSpec().setSuspended(true);
     TenantModel suspended = new TenantModel(tenant, plan(StorageType.Embedded, 1), SETTINGS);
-    assertThat(suspended.deployment().getSpec().getReplicas()).isZero();
-    assertThat(suspended.podDisruptionBudget()).isEmpty();
+    assertThat(suspended.runtime().deployment().getSpec().getReplicas()).isZero();
+    assertThat(suspended.runtime().podDisruptionBudget()).isEmpty();
   }
 
   @Test
@@ -118,14 +118,14 @@ class TenantModelTest {
     RuntimeOverrides overrides = new RuntimeOverrides();
     tenant.getSpec().setRuntime(overrides);
     overrides.setResources(new ResourceRequirementsBuilder().addToLimits("cpu", new Quantity("500m")).build());
-    assertThat(env(new TenantModel(tenant, plan(StorageType.Embedded, 1), SETTINGS).deployment().getSpec()
+    assertThat(env(new TenantModel(tenant, plan(StorageType.Embedded, 1), SETTINGS).runtime().deployment().getSpec()
         .getTemplate().getSpec().getContainers().get(0).getEnv(), "JAVA_TOOL_OPTIONS"))
         .isEqualTo("-XX:MaxRAMPercentage=70 -Djava.io.tmpdir=/tmp -XX:TieredStopAtLevel=1");
     overrides.setResources(new ResourceRequirementsBuilder().addToLimits("cpu", new Quantity("1")).build());
-    assertThat(new TenantModel(tenant, plan(StorageType.Embedded, 1), SETTINGS).javaOptions())
+    assertThat(new TenantModel(tenant, plan(StorageType.Embedded, 1), SETTINGS).runtime().javaOptions())
         .doesNotContain("TieredStopAtLevel");
     overrides.setResources(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("1Gi")).build());
-    assertThat(new TenantModel(tenant, plan(StorageType.Embedded, 1), SETTINGS).javaOptions())
+    assertThat(new TenantModel(tenant, plan(StorageType.Embedded, 1), SETTINGS).runtime().javaOptions())
         .as("no CPU limit: no reason to give up C2").doesNotContain("TieredStopAtLevel");
   }
 
@@ -136,26 +136,26 @@ class TenantModelTest {
     TenantModel model = new TenantModel(tenant, plan(StorageType.Embedded, 3), SETTINGS);
     assertThat(model.usesPostgres()).isTrue();
     assertThat(model.databaseName()).isEqualTo("tenant_big_co");
-    var container = model.deployment().getSpec().getTemplate().getSpec().getContainers().get(0);
+    var container = model.runtime().deployment().getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(env(container.getEnv(), "TENANTRY_STORAGE")).isEqualTo("postgres");
     assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("TENANTRY_DB_PASSWORD")).singleElement()
         .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("database-credentials"));
-    assertThat(model.deployment().getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
-    assertThat(model.deployment().getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName())
+    assertThat(model.runtime().deployment().getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(model.runtime().deployment().getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName())
         .doesNotContain("data");
-    assertThat(model.networkPolicy().getSpec().getEgress()).anySatisfy(rule ->
+    assertThat(model.namespacePolicy().networkPolicy().getSpec().getEgress()).anySatisfy(rule ->
         assertThat(rule.getPorts()).anySatisfy(p -> assertThat(p.getPort().getIntVal()).isEqualTo(5432)));
-    var secret = model.databaseSecret("s3cret");
+    var secret = model.credentials().databaseSecret("s3cret");
     assertThat(TenantModelTestSupport.decode(secret.getData().get("url")))
         .isEqualTo("postgresql://pg.platform.svc:5432/tenant_big_co");
-    assertThat(model.podDisruptionBudget()).hasValueSatisfying(pdb ->
+    assertThat(model.runtime().podDisruptionBudget()).hasValueSatisfying(pdb ->
         assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1));
   }
 
   @Test
   void isolationAllowsOnlyTheNamespaceThePlatformAndTheIngressController() {
     TenantModel model = new TenantModel(tenant("acme"), plan(StorageType.Embedded, 1), SETTINGS);
-    var policy = model.networkPolicy();
+    var policy = model.namespacePolicy().networkPolicy();
     assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
     assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
     assertThat(policy.getSpec().getIngress()).hasSize(3);
@@ -171,35 +171,35 @@ class TenantModelTest {
   void ownersIngressAndEndpointsFollowTheSpec() {
     Tenant tenant = tenant("acme");
     TenantModel plain = new TenantModel(tenant, plan(StorageType.Embedded, 1), SETTINGS);
-    assertThat(plain.ownersRoleBinding()).isEmpty();
-    assertThat(plain.ingress()).isEmpty();
+    assertThat(plain.namespacePolicy().ownersRoleBinding()).isEmpty();
+    assertThat(plain.runtime().ingress()).isEmpty();
     assertThat(plain.endpoints().getGrpc()).isEqualTo("runtime.tenant-acme.svc:9090");
     assertThat(plain.endpoints().getWebsocket()).isEqualTo("ws://runtime.tenant-acme.svc:8080/ws/events");
 
     tenant.getSpec().setOwners(List.of(new Owner(Owner.Kind.Group, "acme-ops")));
     tenant.getSpec().setIngress(new IngressSpec("acme.example.com"));
     TenantModel exposed = new TenantModel(tenant, plan(StorageType.Embedded, 1), SETTINGS);
-    assertThat(exposed.ownersRoleBinding()).hasValueSatisfying(rb -> {
+    assertThat(exposed.namespacePolicy().ownersRoleBinding()).hasValueSatisfying(rb -> {
       assertThat(rb.getRoleRef().getName()).isEqualTo("admin");
       assertThat(rb.getSubjects()).singleElement().satisfies(s -> {
         assertThat(s.getKind()).isEqualTo("Group");
         assertThat(s.getName()).isEqualTo("acme-ops");
       });
     });
-    assertThat(exposed.ingress()).hasValueSatisfying(ingress ->
+    assertThat(exposed.runtime().ingress()).hasValueSatisfying(ingress ->
         assertThat(ingress.getSpec().getTls().get(0).getHosts()).containsExactly("acme.example.com"));
-    assertThat(exposed.certificateDnsNames()).contains("acme.example.com", "runtime.tenant-acme.svc");
+    assertThat(exposed.credentials().certificateDnsNames()).contains("acme.example.com", "runtime.tenant-acme.svc");
     assertThat(exposed.endpoints().getGraphql()).isEqualTo("https://acme.example.com/graphql");
   }
 
   @Test
   void quotaAndLimitsComeFromThePlan() {
     TenantModel model = new TenantModel(tenant("acme"), plan(StorageType.Embedded, 1), SETTINGS);
-    assertThat(model.resourceQuota().getSpec().getHard())
+    assertThat(model.namespacePolicy().resourceQuota().getSpec().getHard())
         .containsEntry("limits.cpu", new Quantity("2"))
         .containsEntry("requests.memory", new Quantity("2Gi"))
         .containsEntry("pods", new Quantity("6"));
-    assertThat(model.namespace().getMetadata().getLabels())
+    assertThat(model.namespacePolicy().namespace().getMetadata().getLabels())
         .containsEntry("pod-security.kubernetes.io/enforce", "restricted")
         .containsEntry("app.kubernetes.io/managed-by", "tenantry-operator");
   }
@@ -208,9 +208,9 @@ class TenantModelTest {
   void quotaNamesEveryObjectCountAndEphemeralStorageWithDefaultsAndNoNodePortsUnlessAllowed() {
     TenantPlan plan = plan(StorageType.Embedded, 1);
     TenantModel model = new TenantModel(tenant("acme"), plan, SETTINGS);
-    assertThat(model.resourceQuota().getSpec().getHard())
-        .containsEntry("requests.ephemeral-storage", TenantModel.DEFAULT_EPHEMERAL_STORAGE)
-        .containsEntry("limits.ephemeral-storage", TenantModel.DEFAULT_EPHEMERAL_STORAGE)
+    assertThat(model.namespacePolicy().resourceQuota().getSpec().getHard())
+        .containsEntry("requests.ephemeral-storage", NamespacePolicyModel.DEFAULT_EPHEMERAL_STORAGE)
+        .containsEntry("limits.ephemeral-storage", NamespacePolicyModel.DEFAULT_EPHEMERAL_STORAGE)
         .containsEntry("services", new Quantity("10"))
         .containsEntry("services.nodeports", new Quantity("0"))
         .containsEntry("services.loadbalancers", new Quantity("0"))
@@ -219,11 +219,11 @@ class TenantModelTest {
         .containsEntry("persistentvolumeclaims", new Quantity("5"))
         .containsEntry("replicationcontrollers", new Quantity("0"))
         .containsEntry("resourcequotas", new Quantity("1"));
-    assertThat(model.limitRange().getSpec().getLimits().get(0).getDefault())
+    assertThat(model.namespacePolicy().limitRange().getSpec().getLimits().get(0).getDefault())
         .as("the quota names ephemeral storage, so every container needs a default").containsKey("ephemeral-storage");
 
     plan.getSpec().getQuota().setNodePorts(3);
-    assertThat(new TenantModel(tenant("acme"), plan, SETTINGS).resourceQuota().getSpec().getHard())
+    assertThat(new TenantModel(tenant("acme"), plan, SETTINGS).namespacePolicy().resourceQuota().getSpec().getHard())
         .as("a NodePort count means nothing while the policy refuses the type")
         .containsEntry("services.nodeports", new Quantity("0"));
     PlanPolicy policy = new PlanPolicy();
@@ -231,8 +231,8 @@ class TenantModelTest {
     policy.setPodSecurity(PodSecurityLevel.BASELINE);
     plan.getSpec().setPolicy(policy);
     TenantModel relaxed = new TenantModel(tenant("acme"), plan, SETTINGS);
-    assertThat(relaxed.resourceQuota().getSpec().getHard()).containsEntry("services.nodeports", new Quantity("3"));
-    assertThat(relaxed.namespace().getMetadata().getLabels())
+    assertThat(relaxed.namespacePolicy().resourceQuota().getSpec().getHard()).containsEntry("services.nodeports", new Quantity("3"));
+    assertThat(relaxed.namespacePolicy().namespace().getMetadata().getLabels())
         .containsEntry("pod-security.kubernetes.io/enforce", "baseline");
   }
 
@@ -252,9 +252,9 @@ class TenantModelTest {
   void theModelIsAPureFunctionOfItsInputs() {
     TenantModel first = new TenantModel(tenant("acme"), plan(StorageType.Postgres, 2), SETTINGS);
     TenantModel second = new TenantModel(tenant("acme"), plan(StorageType.Postgres, 2), SETTINGS);
-    assertThat(first.deployment()).isEqualTo(second.deployment());
-    assertThat(first.networkPolicy()).isEqualTo(second.networkPolicy());
-    assertThat(first.configMap("{}")).isEqualTo(second.configMap("{}"));
+    assertThat(first.runtime().deployment()).isEqualTo(second.runtime().deployment());
+    assertThat(first.namespacePolicy().networkPolicy()).isEqualTo(second.namespacePolicy().networkPolicy());
+    assertThat(first.credentials().configMap("{}")).isEqualTo(second.credentials().configMap("{}"));
   }
 
   private static String env(List<EnvVar> env, String name) {

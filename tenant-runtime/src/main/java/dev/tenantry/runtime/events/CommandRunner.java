@@ -1,6 +1,6 @@
-package dev.tenantry.runtime.store;
+package dev.tenantry.runtime.events;
 
-import dev.tenantry.runtime.events.EventBus;
+import dev.tenantry.runtime.store.DomainException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;

@@ -1,4 +1,4 @@
-package dev.tenantry.operator.tenant;
+package dev.tenantry.operator.tenant.model;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
