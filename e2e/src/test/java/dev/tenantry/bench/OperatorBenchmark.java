@@ -132,6 +132,8 @@ class OperatorBenchmark {
         String byResource = metrics.lines().filter(l -> l.startsWith("tenantry_operator_api_writes_by_resource_total"))
             .reduce("", (a, b) -> a + b + "\n");
         System.out.println("OPERATOR WRITES BY RESOURCE\n" + byResource);
+        System.out.println("ADMISSION\n" + metrics.lines().filter(l -> l.startsWith("tenantry_admission_"))
+            .filter(l -> l.contains("_count") || l.contains("connections")).reduce("", (a, b) -> a + b + "\n"));
         Path out = TenantryCrds.checkout().resolve("e2e/target/benchmarks/operator" + (webhooks ? "" : "-no-webhooks") + ".md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
