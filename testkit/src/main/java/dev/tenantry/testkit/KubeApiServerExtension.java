@@ -17,17 +17,12 @@ public final class KubeApiServerExtension implements BeforeAllCallback, Paramete
   @Override
   public void beforeAll(ExtensionContext context) {
     Resources resources = resources(context);
-    boolean installCrds =
-        AnnotationSupport.findAnnotation(context.getRequiredTestClass(), WithKubeApiServer.class)
-            .map(WithKubeApiServer::installCrds)
-            .orElse(true);
-    if (installCrds) {
+    java.util.Optional<WithKubeApiServer> settings =
+        AnnotationSupport.findAnnotation(context.getRequiredTestClass(), WithKubeApiServer.class);
+    if (settings.map(WithKubeApiServer::installCrds).orElse(true)) {
       TenantryCrds.install(resources.client);
     }
-    String[] controllers =
-        AnnotationSupport.findAnnotation(context.getRequiredTestClass(), WithKubeApiServer.class)
-            .map(WithKubeApiServer::controllers)
-            .orElse(new String[0]);
+    String[] controllers = settings.map(WithKubeApiServer::controllers).orElse(new String[0]);
     if (controllers.length > 0) {
       resources.startControllers(java.util.List.of(controllers));
     }

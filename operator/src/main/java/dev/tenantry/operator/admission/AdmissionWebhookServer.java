@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.webhook.admission.AdmissionController;
 import io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -24,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +46,12 @@ public final class AdmissionWebhookServer implements AutoCloseable {
   static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(90);
   static final Duration POLICY_CACHE = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionWebhookServer.class);
+  /** Whether netty-tcnative's BoringSSL loaded on this platform (else the JDK's TLS serves). */
+  private static final boolean BORINGSSL = OpenSSLEngineOptions.isAvailable();
 
   private final Vertx vertx;
   private final HttpServer server;
   private final Map<String, AdmissionController<?>> controllers;
-  private final AtomicReference<ServingCertificate> current = new AtomicReference<>();
-
   private final MeterRegistry registry;
 
   private AdmissionWebhookServer(WebhookSettings settings, CertificateAuthority ca, KubernetesClient client,
@@ -68,15 +68,15 @@ public final class AdmissionWebhookServer implements AutoCloseable {
         .setHost(settings.bindAddress())
         .setPort(settings.port())
         .setSsl(true)
-        // HTTP/2 by ALPN: the API server then sends concurrent reviews over one connection instead
-        // of a TLS handshake each (at 200 concurrent pod creates, handshakes were most of the cost)
+        // HTTP/2 for clients that offer it; Kubernetes' own webhook client pins HTTP/1.1
         .setUseAlpn(true)
-        .setSslEngineOptions(OpenSSLEngineOptions.isAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions())
+        // BoringSSL: under bursts the API server opens a connection for about every second review,
+        // and the JDK's handshake cost more CPU than the review itself (docs/benchmarks.md)
+        .setSslEngineOptions(BORINGSSL ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions())
         .setKeyCertOptions(keyCert(certificate)));
     server.requestHandler(this::serve);
     // each new connection is a TLS handshake: the figure that says whether the API server reuses them
-    io.micrometer.core.instrument.Counter connections = io.micrometer.core.instrument.Counter
-        .builder("tenantry.admission.connections").description("TLS connections opened to the admission webhooks")
+    Counter connections = Counter.builder("tenantry.admission.connections").description("TLS connections opened to the admission webhooks")
         .register(registry);
     server.connectionHandler(connection -> connections.increment());
     try {
@@ -93,17 +93,12 @@ public final class AdmissionWebhookServer implements AutoCloseable {
       KubernetesClient client, Clock clock, MeterRegistry registry) {
     AdmissionWebhookServer started = new AdmissionWebhookServer(settings, ca, client, clock, registry);
     LOG.info("admission webhooks on https port {} ({}, {}, {}), TLS by {}", started.port(), PODS_PATH, SERVICES_PATH,
-        PLATFORM_OBJECTS_PATH, OpenSSLEngineOptions.isAvailable() ? "BoringSSL" : "the JDK");
+        PLATFORM_OBJECTS_PATH, BORINGSSL ? "BoringSSL" : "the JDK");
     return started;
   }
 
   public int port() {
     return server.actualPort();
-  }
-
-  /** The certificate served now. */
-  public ServingCertificate certificate() {
-    return current.get();
   }
 
   private static AdmissionController<?> controller(AdmissionRequestHandler handler) {
@@ -134,7 +129,7 @@ public final class AdmissionWebhookServer implements AutoCloseable {
         });
   }
 
-  /** {@code tenantry_admission_seconds}: per webhook, decision and HTTP version (HTTP/2 lets the API server reuse one connection). */
+  /** {@code tenantry_admission_seconds}: per webhook, decision and the HTTP version the caller speaks. */
   private Timer timer(HttpServerRequest request, String outcome) {
     return Timer.builder("tenantry.admission")
         .description("Admission reviews answered by the tenant-isolation webhooks")
@@ -170,11 +165,8 @@ public final class AdmissionWebhookServer implements AutoCloseable {
         .end(Serialization.asJson(body));
   }
 
-  private ServingCertificate issue(WebhookSettings settings, CertificateAuthority ca, Clock clock) {
-    ServingCertificate certificate = ca.issueServingCertificate(settings.certificateNames(), CERTIFICATE_VALIDITY,
-        clock);
-    current.set(certificate);
-    return certificate;
+  private static ServingCertificate issue(WebhookSettings settings, CertificateAuthority ca, Clock clock) {
+    return ca.issueServingCertificate(settings.certificateNames(), CERTIFICATE_VALIDITY, clock);
   }
 
   /** Issues a fresh certificate two thirds into the current one's life; new handshakes get it. */

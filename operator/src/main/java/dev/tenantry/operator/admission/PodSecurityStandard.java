@@ -63,10 +63,10 @@ public final class PodSecurityStandard {
    * reported under {@code prefix} (empty for a pod, {@code spec.template.} for a Deployment).
    */
   public static List<Violation> check(ObjectMeta metadata, PodSpec spec, String prefix, PodSecurityLevel level) {
-    Checks checks = new Checks(prefix);
     if (spec == null) {
       return List.of();
     }
+    Checks checks = new Checks(prefix);
     baseline(checks, metadata, spec);
     if (level == PodSecurityLevel.RESTRICTED) {
       restricted(checks, spec);

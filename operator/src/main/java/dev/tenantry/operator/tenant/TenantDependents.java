@@ -53,33 +53,33 @@ final class TenantDependents {
 
   TenantDependents(PlatformSettings settings, CertificateAuthority ca, Optional<TenantDatabases> databases,
       Clock clock) {
-    namespace = ModelDependentResource.always(Namespace.class, "namespace", null, settings,
+    namespace = ModelDependentResource.always(Namespace.class, "namespace", null,
         m -> m.namespacePolicy().namespace());
-    quota = ModelDependentResource.always(ResourceQuota.class, "quota", NamespacePolicyModel.QUOTA_NAME, settings,
+    quota = ModelDependentResource.always(ResourceQuota.class, "quota", NamespacePolicyModel.QUOTA_NAME,
         m -> m.namespacePolicy().resourceQuota());
     limitRange = ModelDependentResource.always(LimitRange.class, "limitrange", NamespacePolicyModel.LIMIT_RANGE_NAME,
-        settings, m -> m.namespacePolicy().limitRange());
+        m -> m.namespacePolicy().limitRange());
     networkPolicy = ModelDependentResource.always(NetworkPolicy.class, "networkpolicy",
-        NamespacePolicyModel.NETWORK_POLICY_NAME, settings, m -> m.namespacePolicy().networkPolicy());
+        NamespacePolicyModel.NETWORK_POLICY_NAME, m -> m.namespacePolicy().networkPolicy());
     serviceAccount = ModelDependentResource.always(ServiceAccount.class, "serviceaccount",
-        NamespacePolicyModel.SERVICE_ACCOUNT_NAME, settings, m -> m.namespacePolicy().serviceAccount());
+        NamespacePolicyModel.SERVICE_ACCOUNT_NAME, m -> m.namespacePolicy().serviceAccount());
     owners = ModelDependentResource.optional(RoleBinding.class, "owners", NamespacePolicyModel.OWNERS_ROLE_BINDING_NAME,
-        settings, m -> m.namespacePolicy().ownersRoleBinding());
-    configMap = new ConfigMapDependentResource(settings);
-    tlsSecret = new TlsSecretDependentResource(settings, ca, clock);
-    databaseSecret = new DatabaseSecretDependentResource(settings);
+        m -> m.namespacePolicy().ownersRoleBinding());
+    configMap = new ConfigMapDependentResource();
+    tlsSecret = new TlsSecretDependentResource(ca, clock);
+    databaseSecret = new DatabaseSecretDependentResource();
     database = databases.map(db -> new TenantDatabaseDependentResource(db, databaseSecret));
     dataClaim = ModelDependentResource.always(PersistentVolumeClaim.class, "dataclaim",
-        RuntimeWorkloadModel.DATA_CLAIM_NAME, settings, m -> m.runtime().dataClaim());
-    deployment = ModelDependentResource.always(Deployment.class, "deployment", TenantryApi.RUNTIME_SERVICE, settings,
+        RuntimeWorkloadModel.DATA_CLAIM_NAME, m -> m.runtime().dataClaim());
+    deployment = ModelDependentResource.always(Deployment.class, "deployment", TenantryApi.RUNTIME_SERVICE,
         m -> m.runtime().deployment());
-    service = ModelDependentResource.always(Service.class, "service", TenantryApi.RUNTIME_SERVICE, settings,
+    service = ModelDependentResource.always(Service.class, "service", TenantryApi.RUNTIME_SERVICE,
         m -> m.runtime().service());
-    ingress = ModelDependentResource.optional(Ingress.class, "ingress", TenantryApi.RUNTIME_SERVICE, settings,
+    ingress = ModelDependentResource.optional(Ingress.class, "ingress", TenantryApi.RUNTIME_SERVICE,
         m -> m.runtime().ingress());
     disruptionBudget = settings.podDisruptionBudgets()
         ? Optional.of(ModelDependentResource.optional(PodDisruptionBudget.class, "pdb", TenantryApi.RUNTIME_SERVICE,
-            settings, m -> m.runtime().podDisruptionBudget()))
+            m -> m.runtime().podDisruptionBudget()))
         : Optional.empty();
   }
 

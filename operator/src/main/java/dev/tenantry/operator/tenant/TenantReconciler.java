@@ -56,8 +56,6 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   public static final String NAME = "tenant";
   static final String PLAN_EVENT_SOURCE = "plans";
   static final String PLAN_INDEX = "byPlan";
-  /** Condition reason when the plan's runtime breaks the plan's policy. */
-  public static final String POLICY_VIOLATION = TenantModel.POLICY_VIOLATION;
   /** Condition reason of a reconcile that failed with an error; the message says which. */
   public static final String RECONCILE_FAILED = "ReconcileFailed";
   private static final Duration RETRY_WHILE_WAITING = Duration.ofSeconds(30);
@@ -276,11 +274,9 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   }
 
   private RuntimeStatus runtimeStatus(Tenant tenant, Context<Tenant> context, TenantModel model) {
-    Optional<Deployment> actual = dependents.deployment.getSecondaryResource(tenant, context);
-    int ready = actual.map(Deployment::getStatus).map(s -> s.getReadyReplicas()).orElse(0);
     String serviceIP = dependents.service.getSecondaryResource(tenant, context).map(s -> s.getSpec().getClusterIP())
         .filter(ip -> !ip.isBlank() && !"None".equals(ip)).orElse(null);
-    return new RuntimeStatus(model.image(), model.replicas(), ready, serviceIP);
+    return new RuntimeStatus(model.image(), model.replicas(), readyReplicas(context), serviceIP);
   }
 
   private Duration untilCertificateRenewal(Tenant tenant, Context<Tenant> context) {

@@ -17,7 +17,7 @@ import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantSpec;
 import dev.tenantry.operator.OperatorFixture;
 import dev.tenantry.operator.TenantryOperator;
-import dev.tenantry.operator.tenant.TenantReconciler;
+import dev.tenantry.operator.tenant.model.TenantModel;
 import dev.tenantry.testkit.KubeApiServer;
 import dev.tenantry.testkit.Kubectl;
 import dev.tenantry.testkit.TenantryCrds;
@@ -419,7 +419,7 @@ class TenantIsolationTest {
     admin.resource(tenant("umbrella", "locked", "eve@umbrella.example")).create();
     Tenant failed = waitFor(admin, "umbrella", t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.Failed);
     var planResolved = failed.getStatus().condition("PlanResolved").orElseThrow();
-    assertThat(planResolved.getReason()).isEqualTo(TenantReconciler.POLICY_VIOLATION);
+    assertThat(planResolved.getReason()).isEqualTo(TenantModel.POLICY_VIOLATION);
     assertThat(planResolved.getMessage())
         .contains("runtime pod spec.containers[0].image: \"" + RUNTIME_IMAGE + "\" is not from a registry plan "
             + "\"locked\" allows (registry.example.com/)");

@@ -4,7 +4,6 @@ import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.kube.SecretData;
 import dev.tenantry.operator.tenant.model.CredentialsModel;
-import dev.tenantry.operator.tenant.model.PlatformSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -16,8 +15,8 @@ public final class ConfigMapDependentResource extends TenantKubernetesDependent<
   /** Name of the event source that watches the platform JWKS Secret. */
   public static final String JWKS_EVENT_SOURCE = "platform-jwks";
 
-  public ConfigMapDependentResource(PlatformSettings settings) {
-    super(ConfigMap.class, "config", CredentialsModel.CONFIG_MAP_NAME, settings);
+  public ConfigMapDependentResource() {
+    super(ConfigMap.class, "config", CredentialsModel.CONFIG_MAP_NAME);
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.tenantry.operator.tenant.dependent;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.kube.SecretData;
 import dev.tenantry.operator.tenant.model.CredentialsModel;
-import dev.tenantry.operator.tenant.model.PlatformSettings;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.security.SecureRandom;
@@ -18,8 +17,8 @@ public final class DatabaseSecretDependentResource extends TenantKubernetesDepen
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  public DatabaseSecretDependentResource(PlatformSettings settings) {
-    super(Secret.class, "database-secret", CredentialsModel.DATABASE_SECRET_NAME, settings);
+  public DatabaseSecretDependentResource() {
+    super(Secret.class, "database-secret", CredentialsModel.DATABASE_SECRET_NAME);
   }
 
   @Override

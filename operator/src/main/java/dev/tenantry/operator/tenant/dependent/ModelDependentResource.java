@@ -1,7 +1,6 @@
 package dev.tenantry.operator.tenant.dependent;
 
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.operator.tenant.model.PlatformSettings;
 import dev.tenantry.operator.tenant.model.TenantModel;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -18,22 +17,22 @@ public final class ModelDependentResource<R extends HasMetadata> extends TenantK
 
   private final Function<TenantModel, Optional<R>> desiredObject;
 
-  private ModelDependentResource(Class<R> type, String name, String objectName, PlatformSettings settings,
+  private ModelDependentResource(Class<R> type, String name, String objectName,
       Function<TenantModel, Optional<R>> desiredObject) {
-    super(type, name, objectName, settings);
+    super(type, name, objectName);
     this.desiredObject = desiredObject;
   }
 
   /** A dependent for an object every tenant has. */
   public static <R extends HasMetadata> ModelDependentResource<R> always(Class<R> type, String name,
-      String objectName, PlatformSettings settings, Function<TenantModel, R> object) {
-    return new ModelDependentResource<>(type, name, objectName, settings, model -> Optional.of(object.apply(model)));
+      String objectName, Function<TenantModel, R> object) {
+    return new ModelDependentResource<>(type, name, objectName, model -> Optional.of(object.apply(model)));
   }
 
   /** A dependent for an object only some tenants have. */
   public static <R extends HasMetadata> ModelDependentResource<R> optional(Class<R> type, String name,
-      String objectName, PlatformSettings settings, Function<TenantModel, Optional<R>> object) {
-    return new ModelDependentResource<>(type, name, objectName, settings, object);
+      String objectName, Function<TenantModel, Optional<R>> object) {
+    return new ModelDependentResource<>(type, name, objectName, object);
   }
 
   /** Whether this tenant should have the object at all. */

@@ -2,7 +2,6 @@ package dev.tenantry.operator.tenant.dependent;
 
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.operator.tenant.model.PlatformSettings;
 import dev.tenantry.operator.tenant.model.TenantModel;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
@@ -20,16 +19,14 @@ public abstract class TenantKubernetesDependent<R extends HasMetadata> extends C
   /** Label selector of every dependent informer: keeps memory bounded to the operator's own objects. */
   public static final String MANAGED_SELECTOR = TenantryApi.MANAGED_BY_LABEL + "=" + TenantryApi.MANAGED_BY_VALUE;
 
-  protected final PlatformSettings settings;
   private final String objectName;
 
   /**
    * @param objectName the object's name in the tenant namespace; {@code null} for the
    *     namespace itself
    */
-  protected TenantKubernetesDependent(Class<R> type, String name, String objectName, PlatformSettings settings) {
+  protected TenantKubernetesDependent(Class<R> type, String name, String objectName) {
     super(type, name);
-    this.settings = settings;
     this.objectName = objectName;
     configureWith(new KubernetesDependentResourceConfigBuilder<R>()
         .withKubernetesDependentInformerConfig(InformerConfiguration.builder(type)

@@ -6,7 +6,6 @@ import dev.tenantry.operator.kube.SecretData;
 import dev.tenantry.operator.pki.CertificateAuthority;
 import dev.tenantry.operator.pki.ServingCertificate;
 import dev.tenantry.operator.tenant.model.CredentialsModel;
-import dev.tenantry.operator.tenant.model.PlatformSettings;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.time.Clock;
@@ -26,8 +25,8 @@ public final class TlsSecretDependentResource extends TenantKubernetesDependent<
   private final CertificateAuthority ca;
   private final Clock clock;
 
-  public TlsSecretDependentResource(PlatformSettings settings, CertificateAuthority ca, Clock clock) {
-    super(Secret.class, "tls", CredentialsModel.TLS_SECRET_NAME, settings);
+  public TlsSecretDependentResource(CertificateAuthority ca, Clock clock) {
+    super(Secret.class, "tls", CredentialsModel.TLS_SECRET_NAME);
     this.ca = ca;
     this.clock = clock;
   }
