@@ -77,7 +77,8 @@ class HelmChartInstallTest {
         .withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema().endVersion()
         .endSpec().build()).create();
     admin.apiextensions().v1().customResourceDefinitions().withName("servicemonitors.monitoring.coreos.com")
-        .waitUntilCondition(crd -> crd.getStatus() != null && crd.getStatus().getConditions().stream()
+        .waitUntilCondition(crd -> crd.getStatus() != null && crd.getStatus().getConditions() != null
+            && crd.getStatus().getConditions().stream()
             .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())), 30, TimeUnit.SECONDS);
 
     Release release = PlatformChart.installOrUpgrade(server.writeKubeConfig(temp.resolve("kubeconfig")),
