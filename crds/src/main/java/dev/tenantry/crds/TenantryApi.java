@@ -14,6 +14,23 @@ public final class TenantryApi {
   /** W3C trace context written by the control API so the operator continues the trace. */
   public static final String TRACEPARENT_ANNOTATION = GROUP + "/traceparent";
 
+  /** Label that pins a tenant: no rollout moves it. */
+  public static final String PIN_LABEL = GROUP + "/pin";
+  /**
+   * Label naming the rollout that moved a tenant, while that rollout applies; on a TenantPlan
+   * (as an annotation) the rollout that last set the plan's image, which the chart then keeps.
+   */
+  public static final String ROLLOUT_LABEL = GROUP + "/rollout";
+  /**
+   * The runtime image a rollout gave a tenant. A tenant runs its own {@code spec.runtime.image}
+   * if it has one (pinned), else this, else its plan's image.
+   */
+  public static final String IMAGE_ANNOTATION = GROUP + "/image";
+  /** The wave that moved a tenant, the image it ran before and when it was moved (ISO-8601). */
+  public static final String ROLLOUT_WAVE_ANNOTATION = "rollout." + GROUP + "/wave";
+  public static final String ROLLOUT_FROM_ANNOTATION = "rollout." + GROUP + "/from";
+  public static final String ROLLOUT_MOVED_AT_ANNOTATION = "rollout." + GROUP + "/moved-at";
+
   /** Secret in the platform namespace where the control API publishes its public keys (key {@link #JWKS_KEY}). */
   public static final String JWKS_SECRET = "tenantry-jwks";
   /** Key of the JWKS document in that Secret and in each tenant's ConfigMap. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tenantry.crds.plan.TenantPlan;
+import dev.tenantry.crds.rollout.TenantRollout;
 import dev.tenantry.crds.tenant.DeletionPolicy;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.testkit.KubeApiServer;
@@ -51,7 +52,7 @@ class CrdValidationTest {
 
   @Test
   void bothCrdsAreEstablishedAndClusterScoped(KubernetesClient client) {
-    for (String name : List.of("tenants.tenantry.dev", "tenantplans.tenantry.dev")) {
+    for (String name : List.of("tenants.tenantry.dev", "tenantplans.tenantry.dev", "tenantrollouts.tenantry.dev")) {
       CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
       assertThat(crd.getSpec().getScope()).isEqualTo("Cluster");
       assertThat(crd.getSpec().getNames().getCategories()).containsExactly("tenantry");
@@ -148,6 +149,69 @@ class CrdValidationTest {
     String header = output.lines().findFirst().orElseThrow();
     assertThat(header.split("\\s+")).contains("NAME", "PLAN", "PHASE", "READY", "NAMESPACE", "AGE");
     assertThat(output.lines().skip(1).findFirst().orElseThrow()).startsWith("columns").contains("pro");
+  }
+
+  private static final ResourceDefinitionContext ROLLOUTS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup(TenantryApi.GROUP)
+          .withVersion(TenantryApi.VERSION)
+          .withPlural("tenantrollouts")
+          .withKind("TenantRollout")
+          .withNamespaced(false)
+          .build();
+
+  @Test
+  void theExampleRolloutIsAcceptedWithItsDefaults(KubernetesClient client) {
+    TenantRollout example = TenantryCrds.load(client, TenantryCrds.checkout().resolve("crds/examples/rollout-free.yaml"),
+        TenantRollout.class);
+    client.resource(example).create();
+    GenericKubernetesResource minimal = client.genericKubernetesResources(ROLLOUTS)
+        .resource(custom("TenantRollout", "minimal", Map.of("image", "registry.example.com:5000/tenantry/tenant-runtime:1.2.3",
+            "healthGate", Map.of()))).create();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) minimal.getAdditionalProperties().get("spec");
+    assertThat(spec).containsEntry("paused", false).containsEntry("abort", false).containsEntry("soakSeconds", 0)
+        .containsEntry("healthGate", Map.of("readyTimeoutSeconds", 300));
+    assertThat(client.apiextensions().v1().customResourceDefinitions().withName("tenantrollouts.tenantry.dev").get()
+        .getSpec().getNames().getShortNames()).containsExactly("tnr");
+  }
+
+  static Stream<Arguments> badRollouts() {
+    return Stream.of(
+        Arguments.of("no image", Map.of("soakSeconds", 5), "spec.image: Required value"),
+        Arguments.of("image without a tag", Map.of("image", "tenantry/tenant-runtime"), "spec.image: Invalid value"),
+        Arguments.of("image with a bad tag", Map.of("image", "tenantry/tenant-runtime:-1"), "spec.image: Invalid value"),
+        Arguments.of("negative soak", Map.of("image", "a/b:1", "soakSeconds", -1), "spec.soakSeconds: Invalid value: -1"),
+        Arguments.of("no waves", Map.of("image", "a/b:1", "waves", List.of()), "spec.waves: Invalid value"),
+        Arguments.of("wave without size", Map.of("image", "a/b:1", "waves", List.of(Map.of("name", "x"))),
+            "spec.waves.tenants: Required value"),
+        Arguments.of("zero ready timeout", Map.of("image", "a/b:1", "healthGate", Map.of("readyTimeoutSeconds", 0)),
+            "spec.healthGate.readyTimeoutSeconds: Invalid value: 0"),
+        Arguments.of("paused of the wrong type", Map.of("image", "a/b:1", "paused", "yes"),
+            "spec.paused: Invalid value: \"string\""));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badRollouts")
+  void badRolloutsAreRejectedWithTheValidationMessage(String what, Map<String, Object> spec, String message,
+      KubernetesClient client) {
+    String name = "bad-" + Integer.toHexString(what.hashCode() & 0xfffff);
+    assertThatThrownBy(() -> client.genericKubernetesResources(ROLLOUTS).resource(custom("TenantRollout", name, spec))
+        .create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+        .hasMessageContaining(message);
+  }
+
+  private static GenericKubernetesResource custom(String kind, String name, Map<String, Object> spec) {
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion(TenantryApi.API_VERSION)
+        .withKind(kind)
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withAdditionalProperties(Map.of("spec", spec))
+        .build();
   }
 
   private static GenericKubernetesResource tenant(String name, Map<String, Object> spec) {

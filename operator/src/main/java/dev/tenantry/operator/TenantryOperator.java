@@ -5,8 +5,9 @@ import dev.tenantry.operator.admission.WebhookCaBundle;
 import dev.tenantry.operator.database.TenantDatabases;
 import dev.tenantry.operator.pki.CertificateAuthority;
 import dev.tenantry.operator.pki.PlatformCaStore;
+import dev.tenantry.operator.rollout.TenantRolloutReconciler;
 import dev.tenantry.operator.tenant.model.PlatformSettings;
-import dev.tenantry.operator.tenant.TenantEvents;
+import dev.tenantry.operator.kube.ClusterEvents;
 import dev.tenantry.operator.tenant.TenantMetrics;
 import dev.tenantry.operator.tenant.TenantReconciler;
 import dev.tenantry.operator.tracing.TenantTracing;
@@ -116,8 +117,9 @@ public final class TenantryOperator implements AutoCloseable {
             config.instanceId(), null, exitOnLostLease));
       }
     });
-    operator.register(new TenantReconciler(settings, ca, databases, clock, new TenantEvents(client, clock),
-        new TenantMetrics(registry), tracing));
+    ClusterEvents events = new ClusterEvents(client, clock);
+    operator.register(new TenantReconciler(settings, ca, databases, clock, events, new TenantMetrics(registry), tracing));
+    operator.register(new TenantRolloutReconciler(clock, events));
     operator.start();
     OperatorHttpServer http = new OperatorHttpServer(config.httpPort(),
         () -> true,

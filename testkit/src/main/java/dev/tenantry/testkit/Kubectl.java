@@ -27,8 +27,11 @@ public final class Kubectl {
 
   /** {@code kubectl <args>} with {@code stdin} (may be empty), within a minute. */
   public Result run(String stdin, String... args) {
+    // discovery cached beside the kubeconfig: the default cache is keyed by host and port, and a
+    // test API server on a port an earlier one used would be answered with that one's kinds
     List<String> command = new ArrayList<>(List.of(KubeBinaries.binary("kubectl").toString(),
-        "--kubeconfig", kubeconfig.toString()));
+        "--kubeconfig", kubeconfig.toString(),
+        "--cache-dir", kubeconfig.toAbsolutePath().resolveSibling("kubectl-cache").toString()));
     command.addAll(List.of(args));
     try {
       Process process = new ProcessBuilder(command).start();

@@ -12,6 +12,8 @@ public class RuntimeStatus {
   private Integer readyReplicas;
   @JsonPropertyDescription("Cluster IP of the runtime Service: what platform clients dial where there is no cluster DNS")
   private String serviceIP;
+  @JsonPropertyDescription("The TenantRollout that moved this tenant to its image, while it applies")
+  private String rollout;
 
   public RuntimeStatus() {}
 
@@ -20,10 +22,15 @@ public class RuntimeStatus {
   }
 
   public RuntimeStatus(String image, Integer replicas, Integer readyReplicas, String serviceIP) {
+    this(image, replicas, readyReplicas, serviceIP, null);
+  }
+
+  public RuntimeStatus(String image, Integer replicas, Integer readyReplicas, String serviceIP, String rollout) {
     this.image = image;
     this.replicas = replicas;
     this.readyReplicas = readyReplicas;
     this.serviceIP = serviceIP;
+    this.rollout = rollout;
   }
 
   public String getImage() {
@@ -58,17 +65,26 @@ public class RuntimeStatus {
     this.serviceIP = serviceIP;
   }
 
+  public String getRollout() {
+    return rollout;
+  }
+
+  public void setRollout(String rollout) {
+    this.rollout = rollout;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RuntimeStatus other
         && Objects.equals(image, other.image)
         && Objects.equals(replicas, other.replicas)
         && Objects.equals(readyReplicas, other.readyReplicas)
-        && Objects.equals(serviceIP, other.serviceIP);
+        && Objects.equals(serviceIP, other.serviceIP)
+        && Objects.equals(rollout, other.rollout);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(image, replicas, readyReplicas, serviceIP);
+    return Objects.hash(image, replicas, readyReplicas, serviceIP, rollout);
   }
 }

@@ -1,6 +1,6 @@
-package dev.tenantry.operator.tenant;
+package dev.tenantry.operator.kube;
 
-import dev.tenantry.crds.tenant.Tenant;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,42 +11,45 @@ import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Records Kubernetes Events on Tenants, so {@code kubectl describe tenant} shows what happened. */
-public final class TenantEvents {
+/**
+ * Records Kubernetes Events on the operator's cluster-scoped resources (Tenants, rollouts), so
+ * {@code kubectl describe} shows what happened.
+ */
+public final class ClusterEvents {
   /** Cluster-scoped objects have their events in the default namespace. */
   public static final String EVENT_NAMESPACE = "default";
   public static final String COMPONENT = "tenantry-operator";
-  private static final Logger LOG = LoggerFactory.getLogger(TenantEvents.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterEvents.class);
 
   private final KubernetesClient client;
   private final Clock clock;
 
-  public TenantEvents(KubernetesClient client, Clock clock) {
+  public ClusterEvents(KubernetesClient client, Clock clock) {
     this.client = client;
     this.clock = clock;
   }
 
-  public void normal(Tenant tenant, String reason, String message) {
-    record(tenant, "Normal", reason, message);
+  public void normal(HasMetadata resource, String reason, String message) {
+    record(resource, "Normal", reason, message);
   }
 
-  public void warning(Tenant tenant, String reason, String message) {
-    record(tenant, "Warning", reason, message);
+  public void warning(HasMetadata resource, String reason, String message) {
+    record(resource, "Warning", reason, message);
   }
 
-  private void record(Tenant tenant, String type, String reason, String message) {
+  private void record(HasMetadata resource, String type, String reason, String message) {
     String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
     Event event = new EventBuilder()
         .withNewMetadata()
-        .withGenerateName(tenant.getMetadata().getName() + ".")
+        .withGenerateName(resource.getMetadata().getName() + ".")
         .withNamespace(EVENT_NAMESPACE)
         .endMetadata()
         .withNewInvolvedObject()
-        .withApiVersion(tenant.getApiVersion())
-        .withKind(tenant.getKind())
-        .withName(tenant.getMetadata().getName())
-        .withUid(tenant.getMetadata().getUid())
-        .withResourceVersion(tenant.getMetadata().getResourceVersion())
+        .withApiVersion(resource.getApiVersion())
+        .withKind(resource.getKind())
+        .withName(resource.getMetadata().getName())
+        .withUid(resource.getMetadata().getUid())
+        .withResourceVersion(resource.getMetadata().getResourceVersion())
         .endInvolvedObject()
         .withType(type)
         .withReason(reason)
@@ -61,7 +64,7 @@ public final class TenantEvents {
       client.v1().events().inNamespace(EVENT_NAMESPACE).resource(event).create();
     } catch (KubernetesClientException e) {
       // an event is a courtesy: never fail a reconcile for one
-      LOG.warn("could not record event {} on tenant {}: {}", reason, tenant.getMetadata().getName(), e.getMessage());
+      LOG.warn("could not record event {} on {} {}: {}", reason, resource.getKind(), resource.getMetadata().getName(), e.getMessage());
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.tenantry.crds.tenant.Endpoints;
 import dev.tenantry.crds.tenant.Phase;
 import dev.tenantry.crds.tenant.RuntimeStatus;
 import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.operator.kube.ClusterEvents;
 import dev.tenantry.crds.tenant.TenantStatus;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -22,7 +23,7 @@ final class TenantProgress {
   private final Tenant tenant;
   private final Context<Tenant> context;
   private final TenantStatusBuilder statusBuilder;
-  private final TenantEvents events;
+  private final ClusterEvents events;
   private final TenantMetrics metrics;
   private final List<StepOutcome> outcomes = new ArrayList<>();
   private TenantStatus published;
@@ -33,7 +34,7 @@ final class TenantProgress {
    */
   private Tenant latest;
 
-  TenantProgress(Tenant tenant, Context<Tenant> context, TenantStatusBuilder statusBuilder, TenantEvents events,
+  TenantProgress(Tenant tenant, Context<Tenant> context, TenantStatusBuilder statusBuilder, ClusterEvents events,
       TenantMetrics metrics) {
     this.tenant = tenant;
     this.context = context;

@@ -5,6 +5,7 @@ import dev.tenantry.crds.plan.TenantPlan;
 import dev.tenantry.crds.tenant.DeletionPolicy;
 import dev.tenantry.crds.tenant.RuntimeStatus;
 import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.operator.kube.ClusterEvents;
 import dev.tenantry.crds.tenant.TenantStatus;
 import dev.tenantry.operator.database.TenantDatabase;
 import dev.tenantry.operator.database.TenantDatabases;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -50,7 +52,10 @@ import org.slf4j.LoggerFactory;
  * watchers see progress; cleans up by the deletion policy. Each object is a dependent whose
  * desired state comes from the {@link TenantModel} built once per reconcile.
  */
-@ControllerConfiguration(name = TenantReconciler.NAME)
+// generation-aware filtering would drop a rollout's image annotation (metadata moves no
+// generation): TenantChangeFilter lets through exactly what needs a reconcile
+@ControllerConfiguration(name = TenantReconciler.NAME, generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = TenantChangeFilter.class))
 public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenant> {
 
   public static final String NAME = "tenant";
@@ -65,7 +70,7 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   private final PlatformSettings settings;
   private final Optional<TenantDatabases> databases;
   private final Clock clock;
-  private final TenantEvents events;
+  private final ClusterEvents events;
   private final TenantMetrics metrics;
   private final TenantTracing tracing;
   private final TenantStatusBuilder statusBuilder;
@@ -73,7 +78,7 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   private final List<Step> steps;
 
   public TenantReconciler(PlatformSettings settings, CertificateAuthority ca, Optional<TenantDatabases> databases,
-      Clock clock, TenantEvents events, TenantMetrics metrics, TenantTracing tracing) {
+      Clock clock, ClusterEvents events, TenantMetrics metrics, TenantTracing tracing) {
     this.settings = settings;
     this.tracing = tracing;
     this.databases = databases;
@@ -259,24 +264,20 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
     if (model.replicas() == 0) {
       return StepOutcome.done(ProvisioningStep.RUNTIME, "ScaledToZero", "runtime replicas set to 0");
     }
-    int ready = readyReplicas(context);
-    if (ready >= model.replicas()) {
+    RuntimeDeploymentState runtime = RuntimeDeploymentState.of(context.getSecondaryResource(Deployment.class));
+    if (runtime.rolledOut(model.replicas())) {
       return StepOutcome.done(ProvisioningStep.RUNTIME, "RuntimeAvailable",
-          ready + " of " + model.replicas() + " runtime pods ready");
+          runtime.ready() + " of " + model.replicas() + " runtime pods ready on " + model.image());
     }
-    return StepOutcome.waiting(ProvisioningStep.RUNTIME, "WaitingForPods",
-        "waiting for runtime pods: " + ready + " of " + model.replicas() + " ready");
-  }
-
-  private static int readyReplicas(Context<Tenant> context) {
-    return context.getSecondaryResource(Deployment.class).map(Deployment::getStatus)
-        .map(s -> s.getReadyReplicas()).orElse(0);
+    return StepOutcome.waiting(ProvisioningStep.RUNTIME, "WaitingForPods", runtime.waitingFor(model.replicas()));
   }
 
   private RuntimeStatus runtimeStatus(Tenant tenant, Context<Tenant> context, TenantModel model) {
     String serviceIP = dependents.service.getSecondaryResource(tenant, context).map(s -> s.getSpec().getClusterIP())
         .filter(ip -> !ip.isBlank() && !"None".equals(ip)).orElse(null);
-    return new RuntimeStatus(model.image(), model.replicas(), readyReplicas(context), serviceIP);
+    return new RuntimeStatus(model.image(), model.replicas(),
+        RuntimeDeploymentState.of(context.getSecondaryResource(Deployment.class)).ready(), serviceIP,
+        model.rollout().orElse(null));
   }
 
   private Duration untilCertificateRenewal(Tenant tenant, Context<Tenant> context) {

@@ -6,12 +6,10 @@ import dev.tenantry.crds.tenant.Provisioning;
 import dev.tenantry.crds.tenant.RuntimeStatus;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantStatus;
+import dev.tenantry.operator.kube.Conditions;
 import dev.tenantry.operator.tenant.model.TenantModel;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Clock;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -157,19 +155,7 @@ public final class TenantStatusBuilder {
 
   private Condition condition(TenantStatus previous, String type, boolean done, String reason, String message,
       Long generation) {
-    String status = done ? "True" : "False";
-    String transitionTime = Optional.ofNullable(previous)
-        .flatMap(p -> p.condition(type))
-        .filter(c -> status.equals(c.getStatus()))
-        .map(Condition::getLastTransitionTime)
-        .orElseGet(() -> DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS)));
-    return new ConditionBuilder()
-        .withType(type)
-        .withStatus(status)
-        .withReason(reason)
-        .withMessage(message)
-        .withLastTransitionTime(transitionTime)
-        .withObservedGeneration(generation)
-        .build();
+    return Conditions.of(previous == null ? null : previous.getConditions(), type, done, reason, message, generation,
+        clock.instant());
   }
 }

@@ -8,6 +8,7 @@ import dev.tenantry.crds.plan.PlanStorage;
 import dev.tenantry.crds.plan.RuntimeDefaults;
 import dev.tenantry.crds.plan.TenantPlan;
 import dev.tenantry.crds.tenant.Endpoints;
+import dev.tenantry.crds.tenant.RuntimeImage;
 import dev.tenantry.crds.tenant.RuntimeOverrides;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.admission.PodPolicy;
@@ -133,12 +134,14 @@ public final class TenantModel {
     return tenant.getSpec().isSuspendedRequested();
   }
 
+  /** The runtime image: the tenant's own, else the one a rollout gave it, else the plan's. */
   public String image() {
-    RuntimeOverrides overrides = tenant.getSpec().getRuntime();
-    if (overrides != null && overrides.getImage() != null) {
-      return overrides.getImage();
-    }
-    return plan.getSpec().getRuntime().getImage();
+    return RuntimeImage.of(tenant, plan);
+  }
+
+  /** The TenantRollout that moved this tenant to its image, while it applies. */
+  public Optional<String> rollout() {
+    return RuntimeImage.rollout(tenant);
   }
 
   /** Replicas the tenant asks for when running (its override, else the plan's). */
