@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Release;
+import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.plan.TenantPlan;
 import dev.tenantry.crds.tenant.Owner;
 import dev.tenantry.crds.tenant.Phase;
@@ -106,6 +107,13 @@ class HelmChartInstallTest {
   @Test
   @Order(3)
   void anUpgradeAppliesNewValues(KubeApiServer server, KubernetesClient admin) {
+    // what a finished TenantRollout leaves on a plan
+    admin.resources(TenantPlan.class).withName("free").edit(plan -> {
+      plan.getMetadata().getAnnotations().put(TenantryApi.ROLLOUT_LABEL, "free-to-0.2.0");
+      plan.getSpec().getRuntime().setImage("tenantry/tenant-runtime:0.2.0");
+      return plan;
+    });
+    String proImage = admin.resources(TenantPlan.class).withName("pro").get().getSpec().getRuntime().getImage();
     Release release = PlatformChart.installOrUpgrade(server.writeKubeConfig(temp.resolve("kubeconfig")),
         List.of(TenantryCrds.checkout().resolve("scripts/local-values.yaml")));
     assertThat(release.getRevision()).isEqualTo("2");
@@ -115,6 +123,12 @@ class HelmChartInstallTest {
         .anySatisfy(e -> assertThat(e.getName()).isEqualTo("TENANTRY_POSTGRES_TENANT_HOST"));
     assertThat(admin.network().v1().ingresses().inNamespace(Chart.NAMESPACE).withName("tenantry-control-api").get())
         .as("the production values' ingress is gone with them").isNull();
+    TenantPlan free = admin.resources(TenantPlan.class).withName("free").get();
+    assertThat(free.getSpec().getRuntime().getImage()).as("the rollout's image survives the upgrade")
+        .isEqualTo("tenantry/tenant-runtime:0.2.0");
+    assertThat(free.getMetadata().getAnnotations()).containsEntry(TenantryApi.ROLLOUT_LABEL, "free-to-0.2.0");
+    assertThat(admin.resources(TenantPlan.class).withName("pro").get().getSpec().getRuntime().getImage())
+        .as("a plan no rollout touched follows the values").isEqualTo(proImage);
   }
 
   @Test
