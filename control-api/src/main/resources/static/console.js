@@ -1,6 +1,7 @@
 // The Tenantry admin console: GraphQL for reads and writes, /ws/provisioning for live progress.
 (() => {
-  const state = { token: sessionStorage.getItem("tenantry-token"), tenants: new Map(), selected: null, socket: null };
+  const state = { token: sessionStorage.getItem("tenantry-token"), tenants: new Map(), selected: null, socket: null,
+    rollouts: new Map(), selectedRollout: null };
   const $ = (id) => document.getElementById(id);
 
   async function graphql(query, variables = {}) {
@@ -21,9 +22,12 @@
     return body.data;
   }
 
-  const TENANT_FIELDS = `name displayName plan phase namespace suspended ingressHost deleting resourceVersion
+  const TENANT_FIELDS = `name displayName plan phase namespace suspended ingressHost deleting resourceVersion image rollout
     conditions { type status reason message } provisioning { currentStep completedSteps totalSteps }
     endpoints { rest graphql grpc websocket }`;
+
+  const ROLLOUT_FIELDS = `name image phase currentWave selected updated failed message paused aborted plans createdAt
+    resourceVersion waves { name size total updated ready failed } failures { tenant wave reason } pinned`;
 
   function showSignedIn(signedIn) {
     $("sign-in").hidden = signedIn;
@@ -33,14 +37,17 @@
 
   async function signIn(token) {
     state.token = token.trim();
-    const data = await graphql(`{ plans { name description } tenants(first: 500) { items { ${TENANT_FIELDS} } } }`);
+    const data = await graphql(`{ plans { name description } tenants(first: 500) { items { ${TENANT_FIELDS} } }
+      rollouts { ${ROLLOUT_FIELDS} } }`);
     sessionStorage.setItem("tenantry-token", state.token);
     showSignedIn(true);
     const payload = JSON.parse(atob(state.token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
     $("who").textContent = (payload.sub || "admin") + " · " + (payload.roles || []).join(", ");
     fillPlans(data.plans);
     state.tenants = new Map(data.tenants.items.map((t) => [t.name, t]));
+    state.rollouts = new Map(data.rollouts.map((r) => [r.name, r]));
     render();
+    renderRollouts();
     connect();
   }
 
@@ -48,6 +55,8 @@
     const create = document.querySelector("#create-form select[name=plan]");
     const filter = $("plan-filter");
     create.innerHTML = plans.map((p) => `<option value="${p.name}">${p.name}</option>`).join("");
+    document.querySelector("#rollout-form select[name=plan]").innerHTML = `<option value="">Every plan</option>`
+      + plans.map((p) => `<option value="${p.name}">${p.name}</option>`).join("");
     filter.innerHTML = `<option value="">All plans</option>` + plans.map((p) => `<option>${p.name}</option>`).join("");
   }
 
@@ -83,7 +92,8 @@
     $("detail-title").textContent = `${t.name} — ${t.phase}`;
     $("detail-bar").style.width = progressOf(t) + "%";
     $("detail-bar").className = "bar" + (progressOf(t) === 100 ? " done" : "");
-    $("detail-step").textContent = t.provisioning ? `${t.provisioning.completedSteps} of ${t.provisioning.totalSteps} steps · ${t.provisioning.currentStep || ""}` : "";
+    $("detail-step").textContent = (t.provisioning ? `${t.provisioning.completedSteps} of ${t.provisioning.totalSteps} steps · ${t.provisioning.currentStep || ""}` : "")
+      + (t.image ? ` · runs ${t.image}` + (t.rollout ? ` (rollout ${t.rollout})` : "") : "");
     $("conditions").innerHTML = (t.conditions || []).map((c) =>
       `<li><strong>${c.type}</strong>: ${c.status}${c.reason ? " (" + c.reason + ")" : ""} <span class="muted">${c.message || ""}</span></li>`).join("");
     const e = t.endpoints || {};
@@ -129,6 +139,10 @@
     socket.onmessage = (message) => {
       const update = JSON.parse(message.data);
       if (update.type === "heartbeat") return;
+      if (update.type === "rollout" || update.type === "rollout-deleted") {
+        onRolloutUpdate(update);
+        return;
+      }
       if (update.type === "deleted") {
         state.tenants.delete(update.tenant);
       } else {
@@ -141,6 +155,107 @@
       render();
     };
   }
+
+  // ------------------------------------------------------------------ rollouts
+
+  function onRolloutUpdate(update) {
+    if (update.type === "rollout-deleted") {
+      state.rollouts.delete(update.rollout);
+    } else {
+      const current = state.rollouts.get(update.rollout) || { name: update.rollout };
+      state.rollouts.set(update.rollout, Object.assign({}, current, {
+        image: update.image, phase: update.phase, currentWave: update.currentWave, selected: update.selected,
+        updated: update.updated, failed: update.failed, paused: update.paused, waves: update.waves,
+        failures: update.failures, message: update.message, resourceVersion: update.resourceVersion,
+      }));
+    }
+    renderRollouts();
+  }
+
+  const percent = (part, whole) => (whole ? Math.round((100 * part) / whole) : 0);
+  const finished = (r) => ["Succeeded", "RolledBack", "Failed"].includes(r.phase);
+
+  function renderRollouts() {
+    const rows = [...state.rollouts.values()].sort((a, b) => String(b.createdAt || "").localeCompare(String(a.createdAt || "")));
+    $("rollouts").querySelector("tbody").innerHTML = rows.map((r) => `
+      <tr data-rollout="${r.name}" class="${r.name === state.selectedRollout ? "selected" : ""}">
+        <td><strong>${r.name}</strong></td>
+        <td><code>${r.image || ""}</code></td>
+        <td><span class="badge ${r.phase}" data-testid="rollout-phase">${r.phase}</span></td>
+        <td>${r.updated || 0} / ${r.selected || 0}</td>
+      </tr>`).join("");
+    $("no-rollouts").hidden = rows.length > 0;
+    const r = state.rollouts.get(state.selectedRollout);
+    $("rollout-detail").hidden = !r;
+    if (!r) return;
+    $("rollout-title").textContent = `${r.name} → ${r.image} — ${r.phase}`;
+    $("rollout-message").textContent = r.message || "";
+    $("waves").innerHTML = (r.waves || []).map((w) => `
+      <div class="wave ${w.name === r.currentWave && !finished(r) ? "current" : ""}" data-wave="${w.name}">
+        <strong>${w.name}</strong>
+        <div class="progress"><div class="bar ${w.failed ? "failed" : w.total && w.ready === w.total ? "done" : ""}"
+             data-testid="wave-bar" style="width:${percent(w.updated, w.total)}%"></div></div>
+        <span class="muted" data-testid="wave-count">${w.updated}/${w.total} moved · ${w.ready} ready${w.failed ? " · " + w.failed + " failed" : ""}</span>
+      </div>`).join("");
+    $("rollout-failures").innerHTML = (r.failures || []).map((f) =>
+      `<li><strong>${f.tenant}</strong> (${f.wave}): <span class="muted">${f.reason}</span></li>`).join("") || "<li class='muted'>none</li>";
+    $("rollout-pinned").textContent = r.pinned && r.pinned.length ? "Pinned, left alone: " + r.pinned.join(", ") : "";
+    $("rollout-pause").hidden = finished(r) || r.paused;
+    $("rollout-resume").hidden = finished(r) || !r.paused;
+    $("rollout-abort").hidden = r.phase === "Succeeded" || r.phase === "RolledBack" || r.phase === "RollingBack";
+  }
+
+  $("rollouts").addEventListener("click", async (event) => {
+    const row = event.target.closest("tr[data-rollout]");
+    if (!row) return;
+    state.selectedRollout = row.dataset.rollout;
+    renderRollouts();
+    const data = await graphql(`query($n: String!) { rollout(name: $n) { ${ROLLOUT_FIELDS} } }`, { n: state.selectedRollout });
+    if (data.rollout) state.rollouts.set(data.rollout.name, data.rollout);
+    renderRollouts();
+  });
+
+  $("rollout-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    form.querySelectorAll(".field-error").forEach((el) => (el.textContent = ""));
+    $("rollout-error").textContent = "";
+    const input = { name: form.name.value.trim(), image: form.image.value.trim() };
+    if (form.plan.value) input.plans = [form.plan.value];
+    const waves = form.waves.value.split(",").map((w) => w.trim()).filter((w) => w);
+    if (waves.length) input.waves = waves.map((tenants) => ({ tenants }));
+    if (form.maxUnavailable.value.trim()) input.maxUnavailable = form.maxUnavailable.value.trim();
+    const timeout = parseInt(form.readyTimeoutSeconds.value, 10);
+    if (!Number.isNaN(timeout)) input.readyTimeoutSeconds = timeout;
+    try {
+      const data = await graphql(`mutation($i: CreateRolloutInput!) { createRollout(input: $i) { ${ROLLOUT_FIELDS} } }`, { i: input });
+      state.rollouts.set(data.createRollout.name, Object.assign({}, state.rollouts.get(data.createRollout.name), data.createRollout));
+      state.selectedRollout = data.createRollout.name;
+      form.name.value = "";
+      renderRollouts();
+    } catch (error) {
+      const field = error.extensions && error.extensions.field;
+      const slot = field && form.querySelector(`.field-error[data-field="${field}"]`);
+      if (slot) slot.textContent = error.message; else $("rollout-error").textContent = error.message;
+    }
+  });
+
+  async function rolloutAction(mutation, confirmText) {
+    const name = state.selectedRollout;
+    if (!name || (confirmText && !confirm(confirmText.replace("%s", name)))) return;
+    try {
+      const data = await graphql(`mutation($n: String!) { ${mutation}(name: $n) { paused aborted } }`, { n: name });
+      // progress comes from the live feed; the answer only says what was asked
+      state.rollouts.set(name, Object.assign({}, state.rollouts.get(name), data[mutation]));
+      renderRollouts();
+    } catch (error) {
+      alert(error.message);
+    }
+  }
+  $("rollout-pause").addEventListener("click", () => rolloutAction("pauseRollout"));
+  $("rollout-resume").addEventListener("click", () => rolloutAction("resumeRollout"));
+  $("rollout-abort").addEventListener("click", () => rolloutAction("abortRollout",
+    "Abort %s? Every tenant it moved goes back to its previous image."));
 
   async function refreshTenant(name) {
     const data = await graphql(`query($n: String!) { tenant(name: $n) { ${TENANT_FIELDS} } }`, { n: name });

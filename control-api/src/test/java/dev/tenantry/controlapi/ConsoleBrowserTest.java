@@ -9,10 +9,7 @@ import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.testkit.KubeApiServer;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -21,12 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -58,18 +51,7 @@ class ConsoleBrowserTest {
 
   @BeforeEach
   void openBrowser(@TempDir Path profile) {
-    File driver = new File(System.getProperty("tenantry.chromedriver", "/usr/bin/chromedriver"));
-    File chromium = new File(System.getProperty("tenantry.chromium", "/usr/bin/chromium"));
-    if (!driver.canExecute() || !chromium.canExecute()) {
-      throw new IllegalStateException("headless Chromium is needed: " + chromium + " and " + driver
-          + " (apt-get install chromium chromium-driver; scripts/install-deps.sh does it)");
-    }
-    ChromeOptions options = new ChromeOptions()
-        .setBinary(chromium)
-        .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-            "--disable-quic", "--window-size=1280,900", "--user-data-dir=" + profile.toAbsolutePath());
-    browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver).build(), options);
+    browser = ControlApiTestSupport.headlessChromium(profile);
   }
 
   @AfterEach
@@ -138,7 +120,6 @@ class ConsoleBrowserTest {
   }
 
   private void saveScreenshot(String name) throws Exception {
-    File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
-    Files.copy(shot.toPath(), Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
+    ControlApiTestSupport.saveScreenshot(browser, name);
   }
 }

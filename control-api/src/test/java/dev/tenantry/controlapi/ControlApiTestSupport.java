@@ -128,6 +128,30 @@ public final class ControlApiTestSupport {
     }
   }
 
+  /** Debian's headless Chromium driven by its chromedriver, with a fresh profile; fails naming the packages when missing. */
+  public static org.openqa.selenium.WebDriver headlessChromium(java.nio.file.Path profile) {
+    java.io.File driver = new java.io.File(System.getProperty("tenantry.chromedriver", "/usr/bin/chromedriver"));
+    java.io.File chromium = new java.io.File(System.getProperty("tenantry.chromium", "/usr/bin/chromium"));
+    if (!driver.canExecute() || !chromium.canExecute()) {
+      throw new IllegalStateException("headless Chromium is needed: " + chromium + " and " + driver
+          + " (apt-get install chromium chromium-driver; scripts/install-deps.sh does it)");
+    }
+    var options = new org.openqa.selenium.chrome.ChromeOptions()
+        .setBinary(chromium)
+        .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--disable-quic", "--window-size=1280,1400", "--user-data-dir=" + profile.toAbsolutePath());
+    return new org.openqa.selenium.chrome.ChromeDriver(
+        new org.openqa.selenium.chrome.ChromeDriverService.Builder().usingDriverExecutable(driver).build(), options);
+  }
+
+  /** Keeps what the browser shows as {@code control-api/target/<name>}. */
+  public static void saveScreenshot(org.openqa.selenium.WebDriver browser, String name) throws java.io.IOException {
+    java.io.File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.FILE);
+    java.nio.file.Files.copy(shot.toPath(), java.nio.file.Path.of("target", name),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
   /** Records the JSON messages and the close of a WebSocket, with the JDK's client. */
   public static final class Recorder implements WebSocket.Listener {
     public final List<JsonNode> messages = new CopyOnWriteArrayList<>();

@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Records every mutation: one structured JSON line on the {@code tenantry.audit} logger (who,
- * what, on which tenant, when, the result) and a Kubernetes Event on the Tenant.
+ * what, on which object, when, the result) and a Kubernetes Event on the object.
  */
 @Component
 public class AuditLog {
@@ -28,12 +28,19 @@ public class AuditLog {
     this.json = json;
   }
 
+  /** A mutation of a Tenant. */
   public void record(String actor, String action, String tenant, String result, String detail) {
+    record(actor, action, "Tenant", tenant, result, detail);
+  }
+
+  /** A mutation of the Tenantry object {@code kind}/{@code name} (a Tenant, a TenantRollout). */
+  public void record(String actor, String action, String kind, String name, String result, String detail) {
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
     entry.put("actor", actor);
     entry.put("action", action);
-    entry.put("tenant", tenant);
+    // "tenant" for Tenants as before, "tenantrollout" for rollouts
+    entry.put(kind.toLowerCase(java.util.Locale.ROOT), name);
     entry.put("result", result);
     entry.put("detail", detail);
     AUDIT.info(json.writeValueAsString(entry));
@@ -43,8 +50,8 @@ public class AuditLog {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     try {
       client.v1().events().inNamespace("default").resource(new EventBuilder()
-              .withNewMetadata().withGenerateName(tenant + ".").withNamespace("default").endMetadata()
-              .withNewInvolvedObject().withApiVersion("tenantry.dev/v1alpha1").withKind("Tenant").withName(tenant)
+              .withNewMetadata().withGenerateName(name + ".").withNamespace("default").endMetadata()
+              .withNewInvolvedObject().withApiVersion("tenantry.dev/v1alpha1").withKind(kind).withName(name)
               .endInvolvedObject()
               .withType("Normal").withReason(action).withMessage(detail + " (by " + actor + ")")
               .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
@@ -52,7 +59,7 @@ public class AuditLog {
               .build())
           .create();
     } catch (RuntimeException e) {
-      LOG.warn("could not record the audit event {} on tenant {}: {}", action, tenant, e.getMessage());
+      LOG.warn("could not record the audit event {} on {} {}: {}", action, kind, name, e.getMessage());
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.tenantry.controlapi.kubernetes;
 
 import dev.tenantry.crds.plan.TenantPlan;
+import dev.tenantry.crds.rollout.TenantRollout;
 import dev.tenantry.crds.tenant.Tenant;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,6 +40,13 @@ public class KubernetesConfiguration {
   @Bean(destroyMethod = "close")
   SharedIndexInformer<TenantPlan> planInformer(KubernetesClient client) {
     SharedIndexInformer<TenantPlan> informer = client.resources(TenantPlan.class).runnableInformer(0);
+    informer.run();
+    return informer;
+  }
+
+  @Bean(destroyMethod = "close")
+  SharedIndexInformer<TenantRollout> rolloutInformer(KubernetesClient client) {
+    SharedIndexInformer<TenantRollout> informer = client.resources(TenantRollout.class).runnableInformer(0);
     informer.run();
     return informer;
   }

@@ -23,10 +23,11 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code /ws/provisioning[?tenant=<name>][&resourceVersion=<rv>]}: a snapshot on connect,
- * then one message per status change. With {@code resourceVersion} the snapshot of a tenant
- * already seen at that version is left out (a reconnecting client resumes). Closes with 4404
- * for an unknown tenant and 4410 when the watched tenant is deleted; a client that does not
+ * {@code /ws/provisioning[?tenant=<name>|?rollout=<name>][&resourceVersion=<rv>]}: a snapshot on
+ * connect, then one message per status change: of every tenant and every rollout (wave progress,
+ * {@code type: rollout}), or of the one named. With {@code resourceVersion} the snapshot of an
+ * object already seen at that version is left out (a reconnecting client resumes). Closes with
+ * 4404 for an unknown tenant or rollout and 4410 when the watched one is deleted; a client that does not
  * keep up is closed with 1013 and never delays the others. The caller's token (an
  * {@code Authorization} header, or {@code access_token} where a browser cannot set headers) is
  * checked here rather than by refusing the handshake, which a browser reports without a reason:
@@ -36,19 +37,23 @@ import tools.jackson.databind.json.JsonMapper;
 public class ProvisioningWebSocketHandler implements WebSocketHandler {
   public static final CloseStatus UNKNOWN_TENANT = new CloseStatus(4404, "tenant not found");
   public static final CloseStatus TENANT_DELETED = new CloseStatus(4410, "tenant deleted");
+  public static final CloseStatus UNKNOWN_ROLLOUT = new CloseStatus(4404, "rollout not found");
+  public static final CloseStatus ROLLOUT_DELETED = new CloseStatus(4410, "rollout deleted");
   public static final CloseStatus NO_TOKEN = new CloseStatus(4401, "a bearer token is required");
   public static final CloseStatus NOT_ALLOWED = new CloseStatus(4403, "this needs the platform-admin or platform-viewer role");
   public static final CloseStatus SLOW_CLIENT = new CloseStatus(1013, "slow client: reconnect with your last resourceVersion");
 
-  private final ProvisioningFeed feed;
+  private final ProvisioningFeed tenants;
+  private final RolloutFeed rollouts;
   private final JsonMapper json;
   private final ControlApiSettings settings;
   private final ReactiveJwtDecoder tokens;
   private final JwtAuthenticationConverter roles;
 
-  public ProvisioningWebSocketHandler(ProvisioningFeed feed, JsonMapper json, ControlApiSettings settings,
-      ReactiveJwtDecoder tokens, JwtAuthenticationConverter roles) {
-    this.feed = feed;
+  public ProvisioningWebSocketHandler(ProvisioningFeed tenants, RolloutFeed rollouts, JsonMapper json,
+      ControlApiSettings settings, ReactiveJwtDecoder tokens, JwtAuthenticationConverter roles) {
+    this.tenants = tenants;
+    this.rollouts = rollouts;
     this.json = json;
     this.settings = settings;
     this.tokens = tokens;
@@ -73,22 +78,43 @@ public class ProvisioningWebSocketHandler implements WebSocketHandler {
 
   private Mono<Void> stream(WebSocketSession session, MultiValueMap<String, String> params) {
     String tenant = params.getFirst("tenant");
+    String rollout = params.getFirst("rollout");
     String resumeFrom = params.getFirst("resourceVersion");
-    if (tenant != null && !feed.exists(tenant)) {
-      return session.close(UNKNOWN_TENANT);
+    Runnable closeSlow = () -> session.close(SLOW_CLIENT).subscribe();
+    Flux<Map<String, Object>> feed;
+    CloseStatus ended;
+    if (tenant != null) {
+      if (!tenants.exists(tenant)) {
+        return session.close(UNKNOWN_TENANT);
+      }
+      feed = one(tenants, tenant, closeSlow);
+      ended = TENANT_DELETED;
+    } else if (rollout != null) {
+      if (!rollouts.exists(rollout)) {
+        return session.close(UNKNOWN_ROLLOUT);
+      }
+      feed = one(rollouts, rollout, closeSlow);
+      ended = ROLLOUT_DELETED;
+    } else {
+      feed = Flux.merge(tenants.follow(null, settings.subscriberBuffer(), closeSlow),
+          rollouts.follow(null, settings.subscriberBuffer(), closeSlow));
+      ended = null;
     }
-    Flux<String> updates = feed.follow(tenant, settings.subscriberBuffer(), () -> session.close(SLOW_CLIENT).subscribe())
+    Flux<String> updates = feed
         // a reconnecting client already has the state it names
         .filter(message -> resumeFrom == null || !Objects.equals(resumeFrom, message.get("resourceVersion")))
-        .takeUntil(message -> tenant != null && "deleted".equals(message.get("type")))
         .map(json::writeValueAsString)
-        // ends only when the watched tenant was deleted, after that message was handed over
-        .concatWith(Mono.defer(() -> session.close(TENANT_DELETED)).then(Mono.<String>empty()))
-        .onErrorResume(ProvisioningFeed.TooSlow.class, closedAlready -> Flux.empty());
+        // ends only when the watched tenant or rollout was deleted, after that message was handed over
+        .concatWith(Mono.defer(() -> ended == null ? Mono.empty() : session.close(ended)).then(Mono.<String>empty()))
+        .onErrorResume(ResourceFeed.TooSlow.class, closedAlready -> Flux.empty());
     Flux<String> heartbeats = Flux.interval(settings.heartbeat())
         .map(tick -> json.writeValueAsString(Map.of("type", "heartbeat", "at", Instant.now().toString())));
     return session.send(Flux.merge(updates, heartbeats).map(session::textMessage))
         .and(session.receive().then());
+  }
+
+  private Flux<Map<String, Object>> one(ResourceFeed<?> feed, String name, Runnable closeSlow) {
+    return feed.follow(name, settings.subscriberBuffer(), closeSlow).takeUntil(feed::isDeletion);
   }
 
   /** 4401 with the verifier's reason, cut to the 123 bytes a close frame can carry. */

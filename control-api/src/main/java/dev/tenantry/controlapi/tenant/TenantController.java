@@ -4,11 +4,9 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -85,29 +83,5 @@ public class TenantController {
   @GetMapping("/plans")
   List<TenantService.PlanView> plans() {
     return tenants.plans();
-  }
-
-  @ExceptionHandler(TenantException.NotFound.class)
-  ProblemDetail notFound(TenantException e) {
-    return problem(HttpStatus.NOT_FOUND, "Not Found", e.getMessage(), null);
-  }
-
-  @ExceptionHandler(TenantException.Invalid.class)
-  ProblemDetail invalid(TenantException.Invalid e) {
-    return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.field());
-  }
-
-  @ExceptionHandler(TenantException.Conflict.class)
-  ProblemDetail conflict(TenantException.Conflict e) {
-    return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), e.field());
-  }
-
-  static ProblemDetail problem(HttpStatus status, String title, String detail, String field) {
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-    problem.setTitle(title);
-    if (field != null) {
-      problem.setProperty("field", field);
-    }
-    return problem;
   }
 }

@@ -8,10 +8,15 @@ public abstract sealed class TenantException extends RuntimeException
     super(message);
   }
 
-  /** No such tenant. */
+  /** No such tenant (or rollout). */
   public static final class NotFound extends TenantException {
     public NotFound(String name) {
-      super("tenant '" + name + "' not found");
+      this("tenant", name);
+    }
+
+    /** No {@code kind} (tenant, rollout) of that name. */
+    public NotFound(String kind, String name) {
+      super(kind + " '" + name + "' not found");
     }
   }
 
@@ -29,7 +34,7 @@ public abstract sealed class TenantException extends RuntimeException
     }
   }
 
-  /** The request contradicts the current state (the tenant exists, it is being deleted, …). */
+  /** The request contradicts the current state (the tenant exists, it is being deleted, the rollout ended, …). */
   public static final class Conflict extends TenantException {
     private final String field;
 

@@ -7,7 +7,7 @@ import dev.tenantry.crds.tenant.TenantStatus;
 import java.util.List;
 import java.util.Optional;
 
-/** A Tenant as the control API shows it: spec, phase, conditions, progress and endpoints. */
+/** A Tenant as the control API shows it: spec, phase, conditions, progress, endpoints, and the image it runs. */
 public record TenantView(
     String name,
     String displayName,
@@ -24,7 +24,9 @@ public record TenantView(
     EndpointsView endpoints,
     String createdAt,
     boolean deleting,
-    String resourceVersion) {
+    String resourceVersion,
+    String image,
+    String rollout) {
 
   public record OwnerView(String kind, String name) {}
 
@@ -62,7 +64,9 @@ public record TenantView(
             .orElse(null),
         tenant.getMetadata().getCreationTimestamp(),
         tenant.getMetadata().getDeletionTimestamp() != null,
-        tenant.getMetadata().getResourceVersion());
+        tenant.getMetadata().getResourceVersion(),
+        status.map(TenantStatus::getRuntime).map(r -> r.getImage()).orElse(null),
+        status.map(TenantStatus::getRuntime).map(r -> r.getRollout()).orElse(null));
   }
 
   private static String kind(Owner owner) {
