@@ -6,6 +6,8 @@
 #   scripts/bench.sh admission             200 concurrent dry-run pod creates with and without the webhooks
 #   scripts/bench.sh runtime               the tenant runtime's APIs against bare baselines
 #   scripts/bench.sh node                  createTenant to Ready on the real local node (1, then 20 at once)
+#   scripts/bench.sh rollout [TENANTS]     a TenantRollout of 200 tenants in 4 waves against the same
+#                                          change applied all at once (local control plane, simulated pods)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -30,5 +32,10 @@ case "$what" in
     mvn -B -q install -DskipTests -Pimages
     mvn -B -pl e2e -Pbench verify -Dtest=NodeBenchmark -Dsurefire.failIfNoSpecifiedTests=false
     cat e2e/target/benchmarks/node.md ;;
-  *) echo "usage: scripts/bench.sh operator [TENANTS] | admission | runtime | node" >&2; exit 2 ;;
+  rollout)
+    mvn -B -q install -DskipTests
+    mvn -B -pl e2e -Pbench verify -Dtest=RolloutBenchmark -Dbench.tenants="${2:-200}" \
+      -Dsurefire.failIfNoSpecifiedTests=false
+    cat e2e/target/benchmarks/rollout.md ;;
+  *) echo "usage: scripts/bench.sh operator [TENANTS] | admission | runtime | node | rollout [TENANTS]" >&2; exit 2 ;;
 esac

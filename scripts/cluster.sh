@@ -12,6 +12,8 @@
 # State (certificates, etcd data, kubeconfig, logs, pids) lives in DIR, default .tenantry/ at
 # the checkout root; data survives a stop/start unless --wipe is given.
 # Ports: TENANTRY_APISERVER_PORT (6443), TENANTRY_ETCD_PORT (2379, peer port +1).
+# TENANTRY_CONTROLLERS: kube-controller-manager's --controllers (benchmarks that play the
+# Deployment controller themselves leave it out: '*,-deployment,bootstrapsigner,tokencleaner').
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -141,7 +143,7 @@ start() {
     --leader-elect=false --use-service-account-credentials \
     --cluster-signing-cert-file "$PKI/ca.crt" --cluster-signing-key-file "$PKI/ca.key" \
     --root-ca-file "$PKI/ca.crt" --service-account-private-key-file "$PKI/sa.key" \
-    --service-cluster-ip-range "$SERVICE_CIDR" --controllers '*,bootstrapsigner,tokencleaner'
+    --service-cluster-ip-range "$SERVICE_CIDR" --controllers "${TENANTRY_CONTROLLERS:-*,bootstrapsigner,tokencleaner}"
   start_process kube-scheduler "$BIN/kube-scheduler" \
     --kubeconfig "$PKI/scheduler.kubeconfig" \
     --authentication-kubeconfig "$PKI/scheduler.kubeconfig" \

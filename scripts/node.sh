@@ -10,6 +10,9 @@
 #   scripts/node.sh stop  [--state DIR]   stop every process by its pid and put the host back as it
 #                                         was: sysctls, iptables, cni0, mounts, addresses, paths
 #   scripts/node.sh status [--state DIR]
+#   scripts/node.sh tag SOURCE TARGET [--state DIR]
+#                                         give an imported image a second name, e.g. to try a
+#                                         TenantRollout with no registry (docs/rollouts.md)
 #
 # State (containerd, kubelet, volumes, the saved host state) lives in DIR/node, logs in DIR/logs,
 # pids in DIR/pids; DIR defaults to .tenantry/ at the checkout root.
@@ -21,10 +24,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="$ROOT/.tenantry"
 CMD="${1:-}"
 shift || true
+ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --state) STATE="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
-    *) echo "node.sh: unknown option $1" >&2; exit 2 ;;
+    -*) echo "node.sh: unknown option $1" >&2; exit 2 ;;
+    *) ARGS+=("$1"); shift ;;
   esac
 done
 
@@ -368,9 +373,25 @@ stop() {
 
 status() { process_status containerd kubelet kube-proxy; }
 
+# an image reference as containerd stores it: docker.io/ (and library/) unless a registry is named
+full_name() {
+  local name="$1" first="${1%%/*}"
+  if [ "$first" = "$name" ]; then echo "docker.io/library/$name"
+  elif [[ "$first" == *.* || "$first" == *:* || "$first" == localhost ]]; then echo "$name"
+  else echo "docker.io/$name"; fi
+}
+
+tag() {
+  [ ${#ARGS[@]} -eq 2 ] || die "usage: scripts/node.sh tag SOURCE TARGET"
+  [ -S "$SOCKET" ] || die "the node is not running (scripts/node.sh start)"
+  ctr_local images tag --force "$(full_name "${ARGS[0]}")" "$(full_name "${ARGS[1]}")" >/dev/null
+  log "image ${ARGS[1]} is ${ARGS[0]}"
+}
+
 case "$CMD" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: scripts/node.sh start|stop|status [--state DIR]" >&2; exit 2 ;;
+  tag) tag ;;
+  *) echo "usage: scripts/node.sh start|stop|status [--state DIR] | tag SOURCE TARGET [--state DIR]" >&2; exit 2 ;;
 esac

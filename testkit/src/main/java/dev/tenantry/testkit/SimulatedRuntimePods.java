@@ -7,16 +7,22 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.Objects;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
  * Where no kubelet runs pods (kube-api-test), plays the Deployment controller and the kubelet
  * for every tenant's runtime Deployment: each new spec gets the status its pods would give it,
- * every replica ready, unless its image is one that {@code starts} refuses (the pods never
- * become ready, as with an image that cannot be pulled) or its namespace is held (pods still
- * starting) until {@link #release}. Tests that use it say so: it is not a node.
+ * every replica ready (after {@code startup}, the time a pod takes to start), unless its image
+ * is one that {@code starts} refuses (the pods never become ready, as with an image that cannot
+ * be pulled) or its namespace is held (pods still starting) until {@link #release}. Tests and
+ * benchmarks that use it say so: it is not a node. Where a Deployment controller runs, leave it
+ * out of the controller-manager ({@code TENANTRY_CONTROLLERS}): both would write the status.
  */
 public final class SimulatedRuntimePods implements AutoCloseable {
   private static final String RUNTIME = "runtime";
@@ -24,11 +30,18 @@ public final class SimulatedRuntimePods implements AutoCloseable {
   private final KubernetesClient client;
   private final Predicate<String> starts;
   private final Set<String> held = ConcurrentHashMap.newKeySet();
+  private final Duration startup;
+  private final ScheduledExecutorService starting = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "simulated-pod-start");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final SharedIndexInformer<Deployment> informer;
 
-  private SimulatedRuntimePods(KubernetesClient client, Predicate<String> starts) {
+  private SimulatedRuntimePods(KubernetesClient client, Predicate<String> starts, Duration startup) {
     this.client = client;
     this.starts = starts;
+    this.startup = startup;
     this.informer = client.apps().deployments().inAnyNamespace()
         .withLabel("app.kubernetes.io/managed-by", "tenantry-operator")
         .inform(new ResourceEventHandler<>() {
@@ -49,7 +62,12 @@ public final class SimulatedRuntimePods implements AutoCloseable {
 
   /** Starts reporting; pods of images {@code starts} refuses never become ready. */
   public static SimulatedRuntimePods start(KubernetesClient client, Predicate<String> starts) {
-    return new SimulatedRuntimePods(client, starts);
+    return new SimulatedRuntimePods(client, starts, Duration.ZERO);
+  }
+
+  /** As {@link #start(KubernetesClient, Predicate)}, pods Ready {@code startup} after their spec is seen. */
+  public static SimulatedRuntimePods start(KubernetesClient client, Predicate<String> starts, Duration startup) {
+    return new SimulatedRuntimePods(client, starts, startup);
   }
 
   /** The tenant's pods stay unready (starting) until {@link #release}. */
@@ -73,16 +91,33 @@ public final class SimulatedRuntimePods implements AutoCloseable {
     }
     boolean observed = deployment.getStatus() != null
         && Objects.equals(deployment.getStatus().getObservedGeneration(), deployment.getMetadata().getGeneration());
-    if (!observed) {
-      write(deployment, false);
+    if (observed) {
+      return;
     }
+    if (startup.isZero()) {
+      write(deployment, false, true);
+      return;
+    }
+    // the new pods are starting: not ready until the start-up time has passed
+    write(deployment, false, false);
+    Long generation = deployment.getMetadata().getGeneration();
+    starting.schedule(() -> {
+      Deployment current = informer.getStore().getByKey(deployment.getMetadata().getNamespace() + "/" + RUNTIME);
+      if (current != null && Objects.equals(current.getMetadata().getGeneration(), generation)) {
+        write(current, true, true);
+      }
+    }, startup.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private synchronized void write(Deployment deployment, boolean force) {
+  private void write(Deployment deployment, boolean force) {
+    write(deployment, force, true);
+  }
+
+  private synchronized void write(Deployment deployment, boolean force, boolean started) {
     String namespace = deployment.getMetadata().getNamespace();
     int replicas = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
     String image = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-    boolean ready = !held.contains(namespace) && starts.test(image);
+    boolean ready = started && !held.contains(namespace) && starts.test(image);
     try {
       client.apps().deployments().inNamespace(namespace).withName(RUNTIME).editStatus(d -> {
         if (!force && d.getStatus() != null
@@ -104,6 +139,7 @@ public final class SimulatedRuntimePods implements AutoCloseable {
 
   @Override
   public void close() {
+    starting.shutdownNow();
     informer.close();
   }
 }

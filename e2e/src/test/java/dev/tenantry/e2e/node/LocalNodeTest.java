@@ -339,6 +339,99 @@ class LocalNodeTest {
     }
   }
 
+  static final List<String> FLEET = List.of("e2e-r1", "e2e-r2", "e2e-r3", "e2e-r4", "e2e-r5", "e2e-r6");
+  static final String RUNTIME = "tenantry/tenant-runtime:0.1.0";
+  static final String NEXT = "tenantry/tenant-runtime:0.1.0-next";
+
+  @Test
+  @Order(8)
+  void aRolloutMovesSixTenantsInWavesToANewTagAndKeepsTheirData() throws Exception {
+    // a second version without a registry: the same image under a new tag, as a push would add it
+    platform.cluster.script("node.sh", "tag", RUNTIME, NEXT);
+    for (String name : FLEET) {
+      Tenant tenant = new Tenant();
+      tenant.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name)
+          .withLabels(Map.of("fleet", "e2e-rollout")).build());
+      dev.tenantry.crds.tenant.TenantSpec spec = new dev.tenantry.crds.tenant.TenantSpec();
+      spec.setPlan("free");
+      tenant.setSpec(spec);
+      kube.resource(tenant).create();
+    }
+    for (String name : FLEET) {
+      waitUntil(name + " Ready", PROVISIONING, () -> "Ready".equals(platform.phase(name)), "tenant-" + name);
+    }
+    for (String name : FLEET) {
+      HttpResponse<String> project = http.send(HttpRequest.newBuilder(runtimeUri(name).resolve("/api/v1/projects"))
+          .header("Authorization", "Bearer " + tenantToken(name)).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Kept by " + name + "\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(project.statusCode()).as(project.body()).isEqualTo(201);
+    }
+
+    HttpResponse<String> created = controlRest("POST", "/api/v1/rollouts", Map.of("name", "e2e-next", "image", NEXT,
+        "plans", List.of("free"), "matchLabels", Map.of("fleet", "e2e-rollout"),
+        "waves", List.of(Map.of("name", "canary", "tenants", "1"), Map.of("name", "half", "tenants", "50%"),
+            Map.of("name", "rest", "tenants", "100%")),
+        "maxUnavailable", "2", "readyTimeoutSeconds", 240));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    waitUntil("rollout e2e-next Succeeded", Duration.ofMinutes(10), () -> "Succeeded".equals(rolloutPhase("e2e-next")),
+        "tenant-e2e-r6");
+
+    JsonNode rollout = JSON.readTree(controlRest("GET", "/api/v1/rollouts/e2e-next", Map.of()).body());
+    assertThat(rollout.at("/waves/0/updated").asInt()).isEqualTo(1);
+    assertThat(rollout.at("/waves/1/updated").asInt()).isEqualTo(2);
+    assertThat(rollout.at("/waves/2/updated").asInt()).isEqualTo(3);
+    for (String name : FLEET) {
+      List<Pod> pods = kube.pods().inNamespace("tenant-" + name).list().getItems();
+      assertThat(pods).as(name + "'s pods").singleElement().satisfies(pod -> {
+        assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo(NEXT);
+        assertThat(pod.getStatus().getContainerStatuses().get(0).getReady()).isTrue();
+      });
+      JsonNode projects = runtimeGraphQl(runtimeUri(name), tenantToken(name), "{ projects { items { name } } }");
+      assertThat(projects.at("/projects/items/0/name").asText()).as("the data survived the move").isEqualTo("Kept by " + name);
+    }
+    assertThat(kube.resources(dev.tenantry.crds.plan.TenantPlan.class).withName("free").get().getSpec().getRuntime()
+        .getImage()).as("the plan follows a successful rollout").isEqualTo(NEXT);
+  }
+
+  @Test
+  @Order(9)
+  void aRolloutToAnImageThatNeverPullsFailsAtTheCanaryAndRollsBack() throws Exception {
+    Map<String, Long> generations = new java.util.HashMap<>();
+    for (String name : FLEET) {
+      generations.put(name, kube.apps().deployments().inNamespace("tenant-" + name).withName("runtime").get()
+          .getMetadata().getGeneration());
+    }
+    // a registry on this machine's loopback that is not there: the pull fails at once, nothing leaves the host
+    String missing = "127.0.0.1:1/tenantry/tenant-runtime:missing";
+    HttpResponse<String> created = controlRest("POST", "/api/v1/rollouts", Map.of("name", "e2e-missing",
+        "image", missing, "matchLabels", Map.of("fleet", "e2e-rollout"),
+        "waves", List.of(Map.of("tenants", "1"), Map.of("tenants", "100%")), "readyTimeoutSeconds", 45));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    waitUntil("rollout e2e-missing RolledBack", Duration.ofMinutes(5), () -> "RolledBack".equals(rolloutPhase("e2e-missing")),
+        "tenant-e2e-r1");
+
+    JsonNode rollout = JSON.readTree(controlRest("GET", "/api/v1/rollouts/e2e-missing", Map.of()).body());
+    assertThat(rollout.at("/failures/0/tenant").asText()).isEqualTo("e2e-r1");
+    waitUntil("the canary back on " + NEXT + " and Ready", PROVISIONING, () -> {
+      List<Pod> pods = kube.pods().inNamespace("tenant-e2e-r1").list().getItems();
+      return "Ready".equals(platform.phase("e2e-r1")) && pods.size() == 1
+          && NEXT.equals(pods.get(0).getSpec().getContainers().get(0).getImage())
+          && Boolean.TRUE.equals(pods.get(0).getStatus().getContainerStatuses().get(0).getReady());
+    }, "tenant-e2e-r1");
+    for (String name : FLEET.subList(1, FLEET.size())) {
+      assertThat(kube.apps().deployments().inNamespace("tenant-" + name).withName("runtime").get().getMetadata()
+          .getGeneration()).as(name + " outside the canary was never touched").isEqualTo(generations.get(name));
+    }
+    JsonNode projects = runtimeGraphQl(runtimeUri("e2e-r1"), tenantToken("e2e-r1"), "{ projects { items { name } } }");
+    assertThat(projects.at("/projects/items/0/name").asText()).isEqualTo("Kept by e2e-r1");
+  }
+
+  static String rolloutPhase(String name) throws Exception {
+    HttpResponse<String> answer = controlRest("GET", "/api/v1/rollouts/" + name, Map.of());
+    return answer.statusCode() == 200 ? JSON.readTree(answer.body()).path("phase").asText() : null;
+  }
+
   // ------------------------------------------------------------------------------------------
 
   static JsonNode controlGraphQl(String query, Map<String, Object> variables) throws Exception {
