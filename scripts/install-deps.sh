@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine of this kind lacks for building, running and testing Tenantry:
-# Debian packages (build tools, openssl, the browser for the console tests), then the cached
-# Kubernetes binaries. Idempotent: a second run checks and returns in about a second.
+# Debian packages (build tools, openssl, the browser for the console tests, Node.js for the stock
+# graphql-ws client), then the cached Kubernetes binaries and that client's npm packages.
+# Idempotent: a second run checks and returns in about a second.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 PACKAGES=(openjdk-17-jdk-headless maven rsync dpkg-dev make gcc libc6-dev openssl curl ca-certificates
-  debian-archive-keyring chromium chromium-driver postgresql-client
+  debian-archive-keyring chromium chromium-driver postgresql-client nodejs
   containerd runc containernetworking-plugins iptables nftables conntrack socat iproute2 ethtool)
 
 missing=()
@@ -21,3 +22,15 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 "$ROOT/scripts/kube-binaries.sh"
+
+# the stock graphql-ws npm client the GraphQL subscription tests drive (versions pinned by its lock file)
+GRAPHQL_WS_CLIENT="$ROOT/testkit/src/main/node/graphql-ws-client"
+if [ ! -d "$GRAPHQL_WS_CLIENT/node_modules/graphql-ws" ]; then
+  if ! command -v npm >/dev/null; then
+    # Debian's nodejs comes without npm (NodeSource's brings its own)
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends npm >/dev/null
+  fi
+  echo "install-deps: installing the graphql-ws test client (npm ci)" >&2
+  npm ci --prefix "$GRAPHQL_WS_CLIENT" --no-audit --no-fund >/dev/null
+fi

@@ -1,6 +1,7 @@
 package dev.tenantry.runtime;
 
 import dev.tenantry.runtime.graphql.GraphQlApiContract;
+import dev.tenantry.runtime.graphql.GraphQlTransportWsContract;
 import dev.tenantry.runtime.grpc.GrpcApiContract;
 import dev.tenantry.runtime.rest.RestApiContract;
 import dev.tenantry.runtime.websocket.WebSocketApiContract;
@@ -27,6 +28,9 @@ class RuntimeOnH2Test {
 
   @Nested
   class GraphQl extends GraphQlApiContract {}
+
+  @Nested
+  class GraphQlOverWebSocket extends GraphQlTransportWsContract {}
 
   @Nested
   class Grpc extends GrpcApiContract {}

@@ -2,6 +2,9 @@ package dev.tenantry.controlapi.security;
 
 import dev.tenantry.controlapi.ControlApiSettings;
 import dev.tenantry.controlapi.keys.PlatformKeys;
+import dev.tenantry.web.WebSocketHandshakes;
+import org.springframework.boot.graphql.autoconfigure.GraphQlProperties;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
@@ -23,6 +26,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtGra
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
@@ -33,7 +38,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Admins reach the control API with JWTs: from an external OIDC issuer when configured,
  * otherwise signed by the platform key. {@code platform-admin} may do everything,
  * {@code platform-viewer} reads and subscribes. The JWKS, the console's static files and the
- * management endpoints are public.
+ * management endpoints are public. A token travels in a URL ({@code access_token}) only on a
+ * WebSocket handshake, where a browser cannot set headers; GraphQL's WebSocket takes it in
+ * {@code connection_init} instead ({@link GraphQlSocketSecurity}), so its handshake needs none.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -69,20 +76,32 @@ public class SecurityConfiguration {
 
   @Bean
   SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
-      JwtAuthenticationConverter authentication) {
-    ServerBearerTokenAuthenticationConverter standard = new ServerBearerTokenAuthenticationConverter();
-    standard.setAllowUriQueryParameter(true);
+      JwtAuthenticationConverter authentication, GraphQlProperties graphQl) {
+    ServerBearerTokenAuthenticationConverter headerOnly = new ServerBearerTokenAuthenticationConverter();
+    ServerBearerTokenAuthenticationConverter orUrl = new ServerBearerTokenAuthenticationConverter();
+    orUrl.setAllowUriQueryParameter(true);
+    String graphQlSocket = graphQl.getWebsocket().getPath();
     // the provisioning socket checks its own token, so a refused browser learns why from the close reason
     ServerAuthenticationConverter bearer = exchange -> PROVISIONING_SOCKET.equals(exchange.getRequest().getPath().value())
-        ? Mono.empty() : standard.convert(exchange);
+        ? Mono.empty()
+        : WebSocketHandshakes.isHandshake(exchange.getRequest()) ? orUrl.convert(exchange) : headerOnly.convert(exchange);
     return http
         .csrf(ServerHttpSecurity.CsrfSpec::disable)
         .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
         .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
         .logout(ServerHttpSecurity.LogoutSpec::disable)
+        // stateless bearer tokens: no WebSession per request for a saved request or a security
+        // context (with one, about one WebSocket in thirty lost the first frame its client sent
+        // right after the handshake, graphql-transport-ws's connection_init: never acknowledged)
+        .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+        .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
         .authorizeExchange(exchanges -> exchanges
             .pathMatchers("/", "/index.html", "/console.js", "/console.css", "/favicon.ico",
                 "/.well-known/jwks.json", "/api/v1/openapi.json", "/actuator/**", PROVISIONING_SOCKET).permitAll()
+            // the token comes in connection_init (or on the handshake, checked when it does)
+            .matchers(exchange -> WebSocketHandshakes.isHandshake(exchange.getRequest(), graphQlSocket)
+                ? ServerWebExchangeMatcher.MatchResult.match() : ServerWebExchangeMatcher.MatchResult.notMatch())
+            .permitAll()
             .pathMatchers(HttpMethod.GET, "/api/**").hasAnyAuthority(ADMIN, VIEWER)
             .pathMatchers("/api/**").hasAuthority(ADMIN)
             .anyExchange().hasAnyAuthority(ADMIN, VIEWER))

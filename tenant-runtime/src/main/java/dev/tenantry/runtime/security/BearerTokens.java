@@ -1,7 +1,7 @@
 package dev.tenantry.runtime.security;
 
+import dev.tenantry.web.WebSocketHandshakes;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
@@ -13,9 +13,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Finds a request's bearer token as Spring Security's own converter does (the
- * {@code Authorization} header, or {@code access_token} on a GET such as a browser's WebSocket
- * handshake; never both; RFC 6750 characters only), but checks the characters with a loop:
- * its regular expression over the whole token was about 5% of a REST read's CPU.
+ * {@code Authorization} header, or {@code access_token} on a WebSocket handshake only, where a
+ * browser cannot set headers: a token in any other URL ends up in logs and histories; never both;
+ * RFC 6750 characters only), but checks the characters with a loop: its regular expression over
+ * the whole token was about 5% of a REST read's CPU.
  */
 final class BearerTokens implements ServerAuthenticationConverter {
   private static final String PREFIX = "Bearer ";
@@ -26,7 +27,7 @@ final class BearerTokens implements ServerAuthenticationConverter {
     String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
     String fromHeader = header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
         ? header.substring(PREFIX.length()) : null;
-    String fromQuery = request.getMethod() == HttpMethod.GET ? request.getQueryParams().getFirst("access_token") : null;
+    String fromQuery = WebSocketHandshakes.isHandshake(request) ? request.getQueryParams().getFirst("access_token") : null;
     if (fromHeader != null && fromQuery != null) {
       return Mono.error(new OAuth2AuthenticationException(BearerTokenErrors.invalidRequest("Found multiple bearer tokens in the request")));
     }

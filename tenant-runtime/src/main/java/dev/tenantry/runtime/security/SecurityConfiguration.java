@@ -1,6 +1,9 @@
 package dev.tenantry.runtime.security;
 
 import dev.tenantry.runtime.RuntimeSettings;
+import dev.tenantry.web.WebSocketHandshakes;
+import org.springframework.boot.graphql.autoconfigure.GraphQlProperties;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Every API needs a bearer token of this tenant: reading takes any tenant role, writing over
  * REST takes tenant-admin or member (GraphQL mutations check the same per field). Refusals are
  * problem+json. WebSocket clients, which cannot set headers in browsers, may pass the token
- * as {@code access_token}.
+ * as {@code access_token} on the handshake; GraphQL's WebSocket takes it in {@code connection_init}
+ * instead (graphql-transport-ws), so its handshake needs none.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -59,13 +63,21 @@ public class SecurityConfiguration {
     return SecurityObservationSettings.noObservations();
   }
 
+  /** A token's {@code roles} claim as authorities, for every protocol. */
   @Bean
-  SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder) {
+  JwtAuthenticationConverter tenantRoles() {
     JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
     roles.setAuthoritiesClaimName(TenantTokens.ROLES_CLAIM);
     roles.setAuthorityPrefix("");
     JwtAuthenticationConverter authentication = new JwtAuthenticationConverter();
     authentication.setJwtGrantedAuthoritiesConverter(roles);
+    return authentication;
+  }
+
+  @Bean
+  SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
+      JwtAuthenticationConverter authentication, GraphQlProperties graphQl) {
+    String graphQlSocket = graphQl.getWebsocket().getPath();
     String[] all = Roles.ALL.toArray(String[]::new);
     String[] writers = Roles.WRITERS.toArray(String[]::new);
     return http
@@ -78,6 +90,10 @@ public class SecurityConfiguration {
         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
         .authorizeExchange(exchanges -> exchanges
             .pathMatchers("/actuator/**", "/api/v1/openapi.json").permitAll()
+            // the token comes in connection_init (or on the handshake, checked when it does)
+            .matchers(exchange -> WebSocketHandshakes.isHandshake(exchange.getRequest(), graphQlSocket)
+                ? ServerWebExchangeMatcher.MatchResult.match() : ServerWebExchangeMatcher.MatchResult.notMatch())
+            .permitAll()
             .pathMatchers(HttpMethod.GET, "/api/**").hasAnyAuthority(all)
             .pathMatchers(HttpMethod.HEAD, "/api/**").hasAnyAuthority(all)
             .pathMatchers("/api/**").hasAnyAuthority(writers)

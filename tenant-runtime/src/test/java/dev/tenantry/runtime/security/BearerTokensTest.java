@@ -20,11 +20,14 @@ class BearerTokensTest {
   }
 
   @Test
-  void takesTheHeaderOrTheAccessTokenParameterOfAGet() {
+  void takesTheHeaderOrTheAccessTokenParameterOfAWebSocketHandshake() {
     assertThat(token(MockServerHttpRequest.get("/api/v1/projects").header("Authorization", "Bearer abc.DEF-_~+/x==")))
         .isEqualTo("abc.DEF-_~+/x==");
     assertThat(token(MockServerHttpRequest.get("/api/v1/projects").header("Authorization", "bearer abc"))).isEqualTo("abc");
-    assertThat(token(MockServerHttpRequest.get("/ws/events?access_token=abc.def"))).isEqualTo("abc.def");
+    assertThat(token(MockServerHttpRequest.get("/ws/events?access_token=abc.def").header("Upgrade", "websocket")))
+        .isEqualTo("abc.def");
+    assertThat(token(MockServerHttpRequest.get("/api/v1/projects?access_token=abc.def")))
+        .as("a token in the URL of a plain request (it ends up in logs)").isNull();
     assertThat(token(MockServerHttpRequest.post("/api/v1/projects?access_token=abc.def"))).as("only on GET").isNull();
     assertThat(token(MockServerHttpRequest.get("/api/v1/projects").header("Authorization", "Basic dXNlcjpwYXNz"))).isNull();
     assertThat(token(MockServerHttpRequest.get("/api/v1/projects"))).isNull();
@@ -37,7 +40,7 @@ class BearerTokensTest {
           .as(bad).isInstanceOf(OAuth2AuthenticationException.class).hasMessageContaining("malformed");
     }
     assertThatThrownBy(() -> token(MockServerHttpRequest.get("/ws/events?access_token=abc")
-        .header("Authorization", "Bearer abc"))).isInstanceOf(OAuth2AuthenticationException.class)
+        .header("Upgrade", "websocket").header("Authorization", "Bearer abc"))).isInstanceOf(OAuth2AuthenticationException.class)
         .hasMessageContaining("multiple");
   }
 }
