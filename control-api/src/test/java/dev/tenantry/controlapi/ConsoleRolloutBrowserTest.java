@@ -3,21 +3,12 @@ package dev.tenantry.controlapi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tenantry.crds.rollout.TenantRollout;
-import dev.tenantry.crds.tenant.Phase;
-import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.crds.tenant.TenantSpec;
-import dev.tenantry.operator.OperatorConfig;
-import dev.tenantry.operator.TenantryOperator;
 import dev.tenantry.testkit.KubeApiServer;
 import dev.tenantry.testkit.SimulatedRuntimePods;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,31 +47,16 @@ class ConsoleRolloutBrowserTest {
   @Autowired
   KubernetesClient client;
 
-  KubernetesClient operatorClient;
-  TenantryOperator operator;
+  ControlApiTestSupport.InProcessOperator operator;
   SimulatedRuntimePods pods;
   WebDriver browser;
   org.openqa.selenium.support.ui.FluentWait<WebDriver> wait;
 
   @BeforeEach
   void start(@TempDir Path profile) {
-    operatorClient = server.newClient();
-    pods = SimulatedRuntimePods.start(operatorClient, image -> !image.endsWith(":broken"));
-    operator = TenantryOperator.start(OperatorConfig.fromEnvironment(Map.of("TENANTRY_LEADER_ELECTION", "false",
-        "TENANTRY_OPERATOR_PORT", "0", "HOSTNAME", "operator-in-process", "TENANTRY_WEBHOOK_PORT", "0")),
-        operatorClient, Clock.systemUTC());
-    for (String name : TENANTS) {
-      Tenant tenant = new Tenant();
-      tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
-      TenantSpec spec = new TenantSpec();
-      spec.setPlan("free");
-      tenant.setSpec(spec);
-      client.resource(tenant).create();
-    }
-    for (String name : TENANTS) {
-      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.resources(Tenant.class).withName(name).get(),
-          t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.Ready);
-    }
+    operator = ControlApiTestSupport.InProcessOperator.withSimulatedPods(server, image -> !image.endsWith(":broken"));
+    pods = operator.pods();
+    ControlApiTestSupport.createReadyTenants(client, "free", TENANTS);
     browser = ControlApiTestSupport.headlessChromium(profile);
     // the tables are re-rendered on every live update: an element found a moment ago may be gone
     wait = new WebDriverWait(browser, Duration.ofSeconds(60)).ignoring(StaleElementReferenceException.class);
@@ -92,8 +68,6 @@ class ConsoleRolloutBrowserTest {
       browser.quit();
     }
     operator.close();
-    pods.close();
-    operatorClient.close();
   }
 
   @Test

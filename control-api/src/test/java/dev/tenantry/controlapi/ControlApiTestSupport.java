@@ -128,6 +128,62 @@ public final class ControlApiTestSupport {
     }
   }
 
+  /**
+   * The real operator in-process on the test's API server (no leader election, free ports), and
+   * optionally the runtime pods it starts simulated where no kubelet runs.
+   */
+  public static final class InProcessOperator implements AutoCloseable {
+    private final KubernetesClient client;
+    private final dev.tenantry.operator.TenantryOperator operator;
+    private final Optional<dev.tenantry.testkit.SimulatedRuntimePods> pods;
+
+    private InProcessOperator(KubeApiServer server, Optional<java.util.function.Predicate<String>> starting) {
+      this.client = server.newClient();
+      this.pods = starting.map(images -> dev.tenantry.testkit.SimulatedRuntimePods.start(client, images));
+      this.operator = dev.tenantry.operator.TenantryOperator.start(dev.tenantry.operator.OperatorConfig.fromEnvironment(
+          java.util.Map.of("TENANTRY_LEADER_ELECTION", "false", "TENANTRY_OPERATOR_PORT", "0",
+              "HOSTNAME", "operator-in-process", "TENANTRY_WEBHOOK_PORT", "0")), client, Clock.systemUTC());
+    }
+
+    /** The operator alone: the test reports runtime pods ready itself. */
+    public static InProcessOperator start(KubeApiServer server) {
+      return new InProcessOperator(server, Optional.empty());
+    }
+
+    /** The operator, and runtime pods that become ready for images {@code starting} accepts. */
+    public static InProcessOperator withSimulatedPods(KubeApiServer server, java.util.function.Predicate<String> starting) {
+      return new InProcessOperator(server, Optional.of(starting));
+    }
+
+    public dev.tenantry.testkit.SimulatedRuntimePods pods() {
+      return pods.orElseThrow();
+    }
+
+    @Override
+    public void close() {
+      operator.close();
+      pods.ifPresent(dev.tenantry.testkit.SimulatedRuntimePods::close);
+      client.close();
+    }
+  }
+
+  /** Creates tenants on {@code plan} and waits until every one is Ready (the operator must run). */
+  public static void createReadyTenants(KubernetesClient client, String plan, List<String> names) {
+    for (String name : names) {
+      Tenant tenant = new Tenant();
+      tenant.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).build());
+      dev.tenantry.crds.tenant.TenantSpec spec = new dev.tenantry.crds.tenant.TenantSpec();
+      spec.setPlan(plan);
+      tenant.setSpec(spec);
+      client.resource(tenant).create();
+    }
+    for (String name : names) {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+          .until(() -> client.resources(Tenant.class).withName(name).get(),
+              t -> t.getStatus() != null && t.getStatus().getPhase() == dev.tenantry.crds.tenant.Phase.Ready);
+    }
+  }
+
   /** Debian's headless Chromium driven by its chromedriver, with a fresh profile; fails naming the packages when missing. */
   public static org.openqa.selenium.WebDriver headlessChromium(java.nio.file.Path profile) {
     java.io.File driver = new java.io.File(System.getProperty("tenantry.chromedriver", "/usr/bin/chromedriver"));

@@ -3,12 +3,9 @@ package dev.tenantry.controlapi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tenantry.controlapi.ControlApiTestSupport.Recorder;
-import dev.tenantry.operator.OperatorConfig;
-import dev.tenantry.operator.TenantryOperator;
 import dev.tenantry.testkit.KubeApiServer;
 import dev.tenantry.testkit.RuntimePods;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +43,7 @@ class ProvisioningWithOperatorTest {
   @Test
   void aTenantCreatedThroughTheApiIsProvisionedAndEveryStepIsShownLive() throws Exception {
     String admin = ControlApiTestSupport.adminToken(client);
-    OperatorConfig config = OperatorConfig.fromEnvironment(Map.of("TENANTRY_LEADER_ELECTION", "false",
-        "TENANTRY_OPERATOR_PORT", "0", "HOSTNAME", "operator-in-process", "TENANTRY_WEBHOOK_PORT", "0"));
-    try (KubernetesClient operatorClient = server.newClient();
-        TenantryOperator operator = TenantryOperator.start(config, operatorClient, Clock.systemUTC())) {
+    try (ControlApiTestSupport.InProcessOperator operator = ControlApiTestSupport.InProcessOperator.start(server)) {
       Recorder socket = Recorder.connect("ws://127.0.0.1:" + port + "/ws/provisioning?access_token=" + admin);
       WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build()
           .post().uri("/api/v1/tenants").headers(h -> h.setBearerAuth(admin)).contentType(MediaType.APPLICATION_JSON)

@@ -6,16 +6,9 @@ import dev.tenantry.controlapi.ControlApiTestSupport.Recorder;
 import dev.tenantry.controlapi.keys.PlatformKeys;
 import dev.tenantry.crds.rollout.RolloutPhase;
 import dev.tenantry.crds.rollout.TenantRollout;
-import dev.tenantry.crds.tenant.Phase;
-import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.crds.tenant.TenantSpec;
-import dev.tenantry.operator.OperatorConfig;
-import dev.tenantry.operator.TenantryOperator;
 import dev.tenantry.testkit.KubeApiServer;
 import dev.tenantry.testkit.SimulatedRuntimePods;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,8 +58,7 @@ class RolloutApiTest {
   @Autowired
   PlatformKeys keys;
 
-  KubernetesClient operatorClient;
-  TenantryOperator operator;
+  ControlApiTestSupport.InProcessOperator operator;
   SimulatedRuntimePods pods;
   WebTestClient http;
   String admin;
@@ -74,30 +66,14 @@ class RolloutApiTest {
 
   @BeforeAll
   void startOperator() {
-    operatorClient = server.newClient();
-    pods = SimulatedRuntimePods.start(operatorClient, image -> !image.endsWith(":broken"));
-    operator = TenantryOperator.start(OperatorConfig.fromEnvironment(Map.of("TENANTRY_LEADER_ELECTION", "false",
-        "TENANTRY_OPERATOR_PORT", "0", "HOSTNAME", "operator-in-process", "TENANTRY_WEBHOOK_PORT", "0")),
-        operatorClient, Clock.systemUTC());
-    for (String name : List.of("roll-a", "roll-b", "roll-c")) {
-      Tenant tenant = new Tenant();
-      tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
-      TenantSpec spec = new TenantSpec();
-      spec.setPlan("free");
-      tenant.setSpec(spec);
-      client.resource(tenant).create();
-    }
-    for (String name : List.of("roll-a", "roll-b", "roll-c")) {
-      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.resources(Tenant.class).withName(name).get(),
-          t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.Ready);
-    }
+    operator = ControlApiTestSupport.InProcessOperator.withSimulatedPods(server, image -> !image.endsWith(":broken"));
+    pods = operator.pods();
+    ControlApiTestSupport.createReadyTenants(client, "free", List.of("roll-a", "roll-b", "roll-c"));
   }
 
   @AfterAll
   void stopOperator() {
     operator.close();
-    pods.close();
-    operatorClient.close();
   }
 
   @BeforeEach

@@ -1,7 +1,9 @@
 package dev.tenantry.web.graphql;
 
 import java.time.Duration;
+import org.springframework.aot.hint.annotation.RegisterReflectionForBinding;
 import org.springframework.graphql.server.WebGraphQlHandler;
+import org.springframework.graphql.server.support.GraphQlWebSocketMessage;
 import org.springframework.graphql.server.webflux.GraphQlWebSocketHandler;
 import org.springframework.http.codec.CodecConfigurer;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -16,6 +18,9 @@ import reactor.core.publisher.Mono;
  * caller's token expires; and the authentication of the handshake, if it carried a token, read
  * from the handshake's own context (the session's deferred principal did not always resolve).
  */
+// as on the superclass: ahead-of-time processing (the runtime image) finds the inherited
+// annotation and asks the subclass to carry it too
+@RegisterReflectionForBinding(GraphQlWebSocketMessage.class)
 public class SessionAwareGraphQlWebSocketHandler extends GraphQlWebSocketHandler {
   /** Attribute holding the {@link WebSocketSession} itself. */
   public static final String SESSION = SessionAwareGraphQlWebSocketHandler.class.getName() + ".session";
