@@ -161,10 +161,13 @@ start() {
 
 install_crds_and_plans() {
   log "installing the Tenantry CRDs and the example plans"
-  kubectl_local apply --server-side --force-conflicts -f "$ROOT/crds/tenants.tenantry.dev-v1.yaml" \
-    -f "$ROOT/crds/tenantplans.tenantry.dev-v1.yaml" >/dev/null
-  kubectl_local wait --for condition=established --timeout 60s \
-    crd/tenants.tenantry.dev crd/tenantplans.tenantry.dev >/dev/null
+  local crd files=() names=()
+  for crd in "$ROOT"/crds/*-v1.yaml; do
+    files+=(-f "$crd")
+    names+=("crd/$(basename "$crd" -v1.yaml)")
+  done
+  kubectl_local apply --server-side --force-conflicts "${files[@]}" >/dev/null
+  kubectl_local wait --for condition=established --timeout 60s "${names[@]}" >/dev/null
   kubectl_local apply --server-side --force-conflicts -f "$ROOT/crds/examples/plan-free.yaml" \
     -f "$ROOT/crds/examples/plan-pro.yaml" -f "$ROOT/crds/examples/plan-enterprise.yaml" >/dev/null
 }
