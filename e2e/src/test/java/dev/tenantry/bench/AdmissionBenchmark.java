@@ -8,17 +8,13 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,9 +46,7 @@ class AdmissionBenchmark {
     Path jar = TenantryCrds.checkout().resolve("operator/target/operator.jar");
     try (LocalCluster cluster = LocalCluster.start(state); KubernetesClient client = cluster.client(null);
         OperatorProcess operator = OperatorProcess.start(cluster, jar)) {
-      client.resource(new SecretBuilder().withNewMetadata().withName("tenantry-jwks").withNamespace("tenantry-system")
-          .endMetadata().withData(Map.of("jwks.json", Base64.getEncoder().encodeToString(
-              "{\"keys\":[]}".getBytes(StandardCharsets.UTF_8)))).build()).serverSideApply();
+      OperatorProcess.publishJwks(client);
       operator.registerWebhooks(client);
       Tenant tenant = new Tenant();
       tenant.setMetadata(new ObjectMetaBuilder().withName("bench").build());

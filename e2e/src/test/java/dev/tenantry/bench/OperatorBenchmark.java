@@ -8,18 +8,15 @@ import dev.tenantry.testkit.TenantryCrds;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +51,7 @@ class OperatorBenchmark {
       throw new IllegalStateException(jar + " is missing: mvn -B -q package -DskipTests");
     }
     try (LocalCluster cluster = LocalCluster.start(state); KubernetesClient client = cluster.client(null)) {
-      publishJwks(client);
+      OperatorProcess.publishJwks(client);
       double ceiling = apiServerWriteCeiling(client, 2000);
 
       boolean webhooks = Boolean.parseBoolean(System.getProperty("bench.webhooks", "true"));
@@ -87,7 +84,7 @@ class OperatorBenchmark {
           }
         });
         long writesBefore = ApiServerWrites.all(client);
-        long operatorWritesBefore = operatorWrites(operator.metrics());
+        long operatorWritesBefore = OperatorProcess.writes(operator.metrics());
         Instant start = Instant.now();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<CompletableFuture<Void>> creates = new ArrayList<>();
@@ -105,11 +102,11 @@ class OperatorBenchmark {
         }
         Instant end = provisioned.values().stream().max(Instant::compareTo).orElse(Instant.now());
         long writesAfterProvisioning = ApiServerWrites.all(client);
-        long operatorWritesProvisioning = operatorWrites(operator.metrics());
+        long operatorWritesProvisioning = OperatorProcess.writes(operator.metrics());
         // settled: count what the operator still writes with nothing changing
         TimeUnit.SECONDS.sleep(10);
         String metrics = operator.metrics();
-        long operatorWritesSettled = operatorWrites(metrics) - operatorWritesProvisioning;
+        long operatorWritesSettled = OperatorProcess.writes(metrics) - operatorWritesProvisioning;
         long rss = rssBytes(operator.pid());
         pool.shutdown();
         informer.close();
@@ -151,14 +148,6 @@ class OperatorBenchmark {
     return tenant;
   }
 
-  private static void publishJwks(KubernetesClient client) {
-    client.resource(new NamespaceBuilder().withNewMetadata().withName("tenantry-system").endMetadata().build())
-        .serverSideApply();
-    client.resource(new SecretBuilder().withNewMetadata().withName("tenantry-jwks").withNamespace("tenantry-system")
-        .endMetadata().withData(Map.of("jwks.json", Base64.getEncoder().encodeToString(
-            "{\"keys\":[]}".getBytes(StandardCharsets.UTF_8)))).build()).serverSideApply();
-  }
-
   /** Creates ConfigMaps as fast as 32 concurrent writers can: what the API server takes here. */
   private static double apiServerWriteCeiling(KubernetesClient client, int writes) throws Exception {
     client.resource(new NamespaceBuilder().withNewMetadata().withName("bench-ceiling").endMetadata().build()).create();
@@ -172,11 +161,6 @@ class OperatorBenchmark {
     pool.shutdown();
     client.namespaces().withName("bench-ceiling").delete();
     return rate;
-  }
-
-  private static long operatorWrites(String metrics) {
-    return (long) metrics.lines().filter(l -> l.startsWith("tenantry_operator_api_writes_total{"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   private static long heapBytes(String metrics) {

@@ -5,6 +5,8 @@ import dev.tenantry.operator.admission.IsolationWebhooks;
 import dev.tenantry.operator.admission.WebhookCaBundle;
 import dev.tenantry.operator.admission.WebhookSettings;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.URI;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,6 +83,21 @@ final class OperatorProcess implements AutoCloseable {
 
   String metrics() throws IOException, InterruptedException {
     return get("/metrics");
+  }
+
+  /** The operator's own API writes so far, from its {@code metrics()}. */
+  static long writes(String metrics) {
+    return (long) metrics.lines().filter(l -> l.startsWith("tenantry_operator_api_writes_total{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  /** What the control API would have done before the operator's first tenant: an (empty) platform JWKS published. */
+  static void publishJwks(KubernetesClient client) {
+    client.resource(new NamespaceBuilder().withNewMetadata().withName("tenantry-system").endMetadata().build())
+        .serverSideApply();
+    client.resource(new SecretBuilder().withNewMetadata().withName("tenantry-jwks").withNamespace("tenantry-system")
+        .endMetadata().withData(Map.of("jwks.json", Base64.getEncoder().encodeToString(
+            "{\"keys\":[]}".getBytes(StandardCharsets.UTF_8)))).build()).serverSideApply();
   }
 
   private void awaitReady() throws IOException {

@@ -14,18 +14,14 @@ import dev.tenantry.testkit.ApiServerWrites;
 import dev.tenantry.testkit.SimulatedRuntimePods;
 import dev.tenantry.testkit.TenantryCrds;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,11 +58,7 @@ class RolloutBenchmark {
     try (LocalCluster cluster = LocalCluster.start(state, environment);
         KubernetesClient client = cluster.client(null);
         SimulatedRuntimePods pods = SimulatedRuntimePods.start(client, image -> true, POD_START)) {
-      client.resource(new NamespaceBuilder().withNewMetadata().withName("tenantry-system").endMetadata().build())
-          .serverSideApply();
-      client.resource(new SecretBuilder().withNewMetadata().withName("tenantry-jwks").withNamespace("tenantry-system")
-          .endMetadata().withData(Map.of("jwks.json", Base64.getEncoder().encodeToString(
-              "{\"keys\":[]}".getBytes(StandardCharsets.UTF_8)))).build()).serverSideApply();
+      OperatorProcess.publishJwks(client);
       try (OperatorProcess operator = OperatorProcess.start(cluster, jar)) {
         operator.registerWebhooks(client);
         Map<String, Instant> readyOn = new ConcurrentHashMap<>();
@@ -100,7 +92,7 @@ class RolloutBenchmark {
 
         // in waves: 1, 10%, 50%, 100%; a quarter of each wave moving at once
         long writesBefore = ApiServerWrites.all(client);
-        long operatorBefore = operatorWrites(operator.metrics());
+        long operatorBefore = OperatorProcess.writes(operator.metrics());
         Instant start = Instant.now();
         client.resource(rollout()).create();
         TenantRollout done = Awaitility.await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofMillis(250))
@@ -113,7 +105,7 @@ class RolloutBenchmark {
         }
         await("the operator to settle after the rollout", Duration.ofMinutes(2), () -> count(readyOn, SECOND) == tenants);
         long rolloutWrites = ApiServerWrites.all(client) - writesBefore;
-        long rolloutOperatorWrites = operatorWrites(operator.metrics()) - operatorBefore;
+        long rolloutOperatorWrites = OperatorProcess.writes(operator.metrics()) - operatorBefore;
         double rolloutSeconds = Duration.between(start, end).toMillis() / 1000.0;
 
         StringBuilder waves = new StringBuilder("| wave | tenants | first moved to last Ready |\n|---|---|---|\n");
@@ -124,7 +116,7 @@ class RolloutBenchmark {
 
         // all at once: the plan's image edited, as before rollouts existed
         writesBefore = ApiServerWrites.all(client);
-        operatorBefore = operatorWrites(operator.metrics());
+        operatorBefore = OperatorProcess.writes(operator.metrics());
         Instant allStart = Instant.now();
         client.resources(TenantPlan.class).withName("free").edit(plan -> {
           plan.getSpec().getRuntime().setImage(THIRD);
@@ -134,7 +126,7 @@ class RolloutBenchmark {
         Instant allEnd = readyOn.entrySet().stream().filter(e -> e.getKey().endsWith("@" + THIRD))
             .map(Map.Entry::getValue).max(Instant::compareTo).orElseThrow();
         long allWrites = ApiServerWrites.all(client) - writesBefore;
-        long allOperatorWrites = operatorWrites(operator.metrics()) - operatorBefore;
+        long allOperatorWrites = OperatorProcess.writes(operator.metrics()) - operatorBefore;
         double allSeconds = Duration.between(allStart, allEnd).toMillis() / 1000.0;
         informer.close();
 
@@ -182,10 +174,5 @@ class RolloutBenchmark {
 
   private static void await(String what, Duration timeout, BooleanSupplier condition) {
     Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(250)).until(condition::getAsBoolean);
-  }
-
-  private static long operatorWrites(String metrics) {
-    return (long) metrics.lines().filter(l -> l.startsWith("tenantry_operator_api_writes_total{"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 }

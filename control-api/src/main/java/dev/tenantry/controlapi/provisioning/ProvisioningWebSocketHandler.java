@@ -2,6 +2,7 @@ package dev.tenantry.controlapi.provisioning;
 
 import dev.tenantry.controlapi.ControlApiSettings;
 import dev.tenantry.controlapi.security.SecurityConfiguration;
+import dev.tenantry.web.WebSocketHandshakes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -119,8 +120,7 @@ public class ProvisioningWebSocketHandler implements WebSocketHandler {
 
   /** 4401 with the verifier's reason, cut to the 123 bytes a close frame can carry. */
   static CloseStatus invalidToken(JwtException refused) {
-    String reason = "invalid token: " + refused.getMessage().replace("An error occurred while attempting to decode the Jwt: ", "");
-    byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
-    return new CloseStatus(4401, bytes.length <= 123 ? reason : new String(bytes, 0, 120, StandardCharsets.UTF_8) + "...");
+    return WebSocketHandshakes.closeStatus(4401,
+        "invalid token: " + refused.getMessage().replace("An error occurred while attempting to decode the Jwt: ", ""));
   }
 }

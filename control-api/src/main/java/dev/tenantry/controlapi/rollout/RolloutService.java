@@ -16,7 +16,6 @@ import dev.tenantry.crds.tenant.TenantSelector;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -152,10 +151,10 @@ public class RolloutService {
         input.matchLabels() == null || input.matchLabels().isEmpty() ? null : input.matchLabels());
     spec.setSelector(selector.isEmpty() ? null : selector);
     spec.setWaves(waves(input.waves()));
-    spec.setMaxUnavailable(size("maxUnavailable", input.maxUnavailable(), false));
+    spec.setMaxUnavailable(size("maxUnavailable", input.maxUnavailable()));
     spec.setSoakSeconds(range("soakSeconds", input.soakSeconds(), 0, 86400));
     Integer readyTimeout = range("readyTimeoutSeconds", input.readyTimeoutSeconds(), 1, 86400);
-    IntOrString maxFailures = size("maxFailures", input.maxFailures(), true);
+    IntOrString maxFailures = size("maxFailures", input.maxFailures());
     if (readyTimeout != null || maxFailures != null) {
       spec.setHealthGate(new HealthGate(readyTimeout, maxFailures));
     }
@@ -200,8 +199,8 @@ public class RolloutService {
     Set<String> names = new HashSet<>();
     for (int i = 0; i < input.size(); i++) {
       RolloutRequests.WaveInput wave = input.get(i);
-      IntOrString tenants = size("waves", wave.tenants(), false);
-      if (tenants == null || "0".equals(wave.tenants().trim()) || "0%".equals(wave.tenants().trim())) {
+      IntOrString tenants = size("waves", wave.tenants());
+      if (tenants == null || RolloutSizes.takesNone(tenants)) {
         throw new TenantException.Invalid("waves", "wave " + (i + 1) + " must take at least one tenant (a count or a percentage)");
       }
       String name = wave.name() == null || wave.name().isBlank() ? null : wave.name().trim();
@@ -214,23 +213,14 @@ public class RolloutService {
   }
 
   /** A count or a percentage as the resource takes it; null when not given. */
-  private static IntOrString size(String field, String value, boolean zeroAllowed) {
+  private static IntOrString size(String field, String value) {
     if (value == null || value.isBlank()) {
       return null;
     }
-    String trimmed = value.trim();
-    IntOrString size = trimmed.endsWith("%") ? new IntOrString(trimmed) : count(field, trimmed);
-    if (!RolloutSizes.valid(size)) {
-      throw new TenantException.Invalid(field, "'" + value + "' is neither a count (e.g. 3) nor a percentage (e.g. 25%)");
-    }
-    return size;
-  }
-
-  private static IntOrString count(String field, String value) {
     try {
-      return new IntOrString(Integer.parseInt(value));
-    } catch (NumberFormatException e) {
-      throw new TenantException.Invalid(field, "'" + value + "' is neither a count (e.g. 3) nor a percentage (e.g. 25%)");
+      return RolloutSizes.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new TenantException.Invalid(field, e.getMessage());
     }
   }
 
@@ -242,20 +232,6 @@ public class RolloutService {
   }
 
   private static <T> T write(java.util.concurrent.Callable<T> call) throws Exception {
-    try {
-      return call.call();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 422) {
-        throw new TenantException.Invalid("spec", e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
-      }
-      if (e.getCode() == 409) {
-        throw new TenantException.Conflict("name", e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
-      }
-      if (e.getCode() == 404) {
-        throw new TenantException.NotFound("rollout", String.valueOf(e.getStatus() != null
-            && e.getStatus().getDetails() != null ? e.getStatus().getDetails().getName() : "?"));
-      }
-      throw e;
-    }
+    return TenantException.translating("rollout", call);
   }
 }

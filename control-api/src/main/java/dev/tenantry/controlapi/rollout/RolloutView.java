@@ -1,6 +1,7 @@
 package dev.tenantry.controlapi.rollout;
 
 import dev.tenantry.controlapi.tenant.TenantView.ConditionView;
+import dev.tenantry.crds.rollout.RolloutPhase;
 import dev.tenantry.crds.rollout.TenantRollout;
 import dev.tenantry.crds.rollout.TenantRolloutSpec;
 import dev.tenantry.crds.rollout.TenantRolloutStatus;
@@ -89,6 +90,6 @@ public record RolloutView(
 
   /** Whether it has ended (Succeeded, RolledBack or Failed). */
   public boolean finished() {
-    return List.of("Succeeded", "RolledBack", "Failed").contains(phase);
+    return RolloutPhase.valueOf(phase).finished();
   }
 }

@@ -4,7 +4,6 @@ import dev.tenantry.controlapi.ControlApiSettings;
 import dev.tenantry.controlapi.keys.PlatformKeys;
 import dev.tenantry.web.WebSocketHandshakes;
 import org.springframework.boot.graphql.autoconfigure.GraphQlProperties;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
@@ -99,9 +98,7 @@ public class SecurityConfiguration {
             .pathMatchers("/", "/index.html", "/console.js", "/console.css", "/favicon.ico",
                 "/.well-known/jwks.json", "/api/v1/openapi.json", "/actuator/**", PROVISIONING_SOCKET).permitAll()
             // the token comes in connection_init (or on the handshake, checked when it does)
-            .matchers(exchange -> WebSocketHandshakes.isHandshake(exchange.getRequest(), graphQlSocket)
-                ? ServerWebExchangeMatcher.MatchResult.match() : ServerWebExchangeMatcher.MatchResult.notMatch())
-            .permitAll()
+            .matchers(WebSocketHandshakes.on(graphQlSocket)).permitAll()
             .pathMatchers(HttpMethod.GET, "/api/**").hasAnyAuthority(ADMIN, VIEWER)
             .pathMatchers("/api/**").hasAuthority(ADMIN)
             .anyExchange().hasAnyAuthority(ADMIN, VIEWER))

@@ -17,7 +17,6 @@ import dev.tenantry.crds.tenant.TenantSpec;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -356,27 +355,9 @@ public class TenantService {
   }
 
   private static <T> T write(java.util.concurrent.Callable<T> call) throws Exception {
-    try {
-      return call.call();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 422) {
-        String field = e.getStatus() != null && e.getStatus().getDetails() != null
-            && e.getStatus().getDetails().getCauses() != null && !e.getStatus().getDetails().getCauses().isEmpty()
-            ? e.getStatus().getDetails().getCauses().get(0).getField() : "spec";
-        throw new TenantException.Invalid(field, e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
-      }
-      if (e.getCode() == 409) {
-        throw new TenantException.Conflict("name", e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
-      }
-      if (e.getCode() == 404) {
-        throw new TenantException.NotFound(String.valueOf(e.getStatus() != null && e.getStatus().getDetails() != null
-            ? e.getStatus().getDetails().getName() : "?"));
-      }
-      throw e;
-    }
+    return TenantException.translating("tenant", call);
   }
 
-  /** A W3C trace context for a request that came without one, so the operator's spans share a trace. */
   /** The span's context as a W3C traceparent; a fresh random one when tracing is off (no-op spans). */
   static String traceparent(Span span) {
     String traceId = span.context().traceId();

@@ -1,6 +1,7 @@
 package dev.tenantry.crds.rollout;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
+import java.util.Optional;
 
 /** Reads the rollout's sizes, each a count ({@code 3}) or a percentage ({@code "25%"}) of a total. */
 public final class RolloutSizes {
@@ -37,13 +38,33 @@ public final class RolloutSizes {
     return (int) (roundUp ? (scaled + 99) / 100 : scaled / 100);
   }
 
-  /** Whether {@code size} reads as a size at all (a non-negative count or a percentage). */
-  public static boolean valid(IntOrString size) {
+  /** What is wrong with {@code size}, if it is not a size at all (a non-negative count or a percentage). */
+  public static Optional<String> problem(IntOrString size) {
     try {
       resolve(size, 0, true);
-      return true;
+      return Optional.empty();
     } catch (IllegalArgumentException e) {
-      return false;
+      return Optional.of(e.getMessage());
     }
+  }
+
+  /** Whether a valid {@code size} takes no tenant whatever the total (a count or a percentage of 0). */
+  public static boolean takesNone(IntOrString size) {
+    // of 100, any count or percentage above 0 takes at least one (percentages round up)
+    return resolve(size, 100, true) == 0;
+  }
+
+  /**
+   * A size as a client writes it ({@code "3"}, {@code "25%"}) in the resource's form: a count as
+   * an integer, a percentage as a string. Throws {@link IllegalArgumentException} naming the value.
+   */
+  public static IntOrString parse(String value) {
+    String trimmed = value.trim();
+    IntOrString size = new IntOrString(trimmed);
+    if (!trimmed.endsWith("%") && trimmed.matches("[0-9]{1,9}")) {
+      size = new IntOrString(Integer.parseInt(trimmed));
+    }
+    resolve(size, 0, true);
+    return size;
   }
 }

@@ -1,5 +1,6 @@
 package dev.tenantry.crds.rollout;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.tenantry.crds.TenantryApi;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -27,4 +28,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class TenantRollout extends CustomResource<TenantRolloutSpec, TenantRolloutStatus> {
   public TenantRollout() {}
+
+  /** Whether it may still move tenants: not yet Succeeded, RolledBack or Failed (or not yet looked at). */
+  @JsonIgnore
+  public boolean isUnfinished() {
+    return getStatus() == null || getStatus().getPhase() == null || !getStatus().getPhase().finished();
+  }
 }

@@ -86,12 +86,6 @@ public class TenantSelector {
         && (matchExpressions == null || matchExpressions.isEmpty());
   }
 
-  /** Whether it selects by label (and so may take only part of a plan's tenants). */
-  @JsonIgnore
-  public boolean hasLabelRules() {
-    return (matchLabels != null && !matchLabels.isEmpty()) || (matchExpressions != null && !matchExpressions.isEmpty());
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof TenantSelector other

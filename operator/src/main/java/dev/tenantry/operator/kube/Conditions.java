@@ -35,7 +35,7 @@ public final class Conditions {
         .build();
   }
 
-  public static Optional<Condition> find(List<Condition> conditions, String type) {
+  private static Optional<Condition> find(List<Condition> conditions, String type) {
     return conditions == null ? Optional.empty()
         : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
   }

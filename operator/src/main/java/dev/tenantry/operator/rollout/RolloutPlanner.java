@@ -180,7 +180,7 @@ final class RolloutPlanner {
       Selection selection = new Selection();
       TenantSelector selector = spec.effectiveSelector();
       Set<String> activeOthers = facts.otherRollouts().stream()
-          .filter(o -> o.getStatus() == null || o.getStatus().getPhase() == null || !o.getStatus().getPhase().finished())
+          .filter(TenantRollout::isUnfinished)
           .map(o -> o.getMetadata().getName()).collect(Collectors.toSet());
       for (Tenant tenant : live.stream().sorted(Comparator.comparing(t -> t.getMetadata().getName())).toList()) {
         String tenantName = tenant.getMetadata().getName();
@@ -222,7 +222,7 @@ final class RolloutPlanner {
     /** An earlier rollout, not finished, that selects some of the same tenants: this one waits for it. */
     private Optional<TenantRollout> blockingRollout(Selection selection) {
       return facts.otherRollouts().stream()
-          .filter(o -> o.getStatus() == null || o.getStatus().getPhase() == null || !o.getStatus().getPhase().finished())
+          .filter(TenantRollout::isUnfinished)
           .filter(this::isEarlier)
           .filter(o -> !overlap(o, selection).isEmpty())
           .findFirst();
@@ -484,7 +484,7 @@ final class RolloutPlanner {
         }
       }
       String why = cause != null ? cause
-          : "Aborted".equals(reason) ? "aborted (spec.abort)" : Conditions.find(before.getConditions(), DEGRADED)
+          : "Aborted".equals(reason) ? "aborted (spec.abort)" : before.condition(DEGRADED)
               .map(Condition::getMessage).orElse("rolling back");
       if (before.getPhase() != RolloutPhase.RollingBack) {
         events.add(Event.warning("RollingBack", why + "; moving " + ours.size() + " tenants back to their previous image"));
@@ -592,11 +592,10 @@ final class RolloutPlanner {
       List<Wave> waves = spec.effectiveWaves();
       for (int i = 0; i < waves.size(); i++) {
         IntOrString size = waves.get(i).getTenants();
-        if (!RolloutSizes.valid(size)) {
-          problems.add("spec.waves[" + i + "].tenants: " + sizeProblem(size));
-        } else if (size.getIntVal() != null ? size.getIntVal() == 0 : "0".equals(size.getStrVal()) || "0%".equals(size.getStrVal())) {
-          problems.add("spec.waves[" + i + "].tenants: a wave must take at least one tenant");
-        }
+        String field = "spec.waves[" + i + "].tenants: ";
+        RolloutSizes.problem(size)
+            .or(() -> RolloutSizes.takesNone(size) ? Optional.of("a wave must take at least one tenant") : Optional.empty())
+            .ifPresent(problem -> problems.add(field + problem));
       }
       Set<String> names = new java.util.HashSet<>();
       for (int i = 0; i < waves.size(); i++) {
@@ -604,12 +603,8 @@ final class RolloutPlanner {
           problems.add("spec.waves[" + i + "].name: '" + spec.waveName(i) + "' is used twice");
         }
       }
-      if (!RolloutSizes.valid(spec.effectiveMaxUnavailable())) {
-        problems.add("spec.maxUnavailable: " + sizeProblem(spec.effectiveMaxUnavailable()));
-      }
-      if (!RolloutSizes.valid(spec.effectiveMaxFailures())) {
-        problems.add("spec.healthGate.maxFailures: " + sizeProblem(spec.effectiveMaxFailures()));
-      }
+      RolloutSizes.problem(spec.effectiveMaxUnavailable()).ifPresent(p -> problems.add("spec.maxUnavailable: " + p));
+      RolloutSizes.problem(spec.effectiveMaxFailures()).ifPresent(p -> problems.add("spec.healthGate.maxFailures: " + p));
       TenantSelector selector = spec.effectiveSelector();
       if (selector.getPlans() != null) {
         List<String> unknown = selector.getPlans().stream().filter(p -> !facts.plans().containsKey(p)).toList();
@@ -625,15 +620,6 @@ final class RolloutPlanner {
                 + "' is not In, NotIn, Exists or DoesNotExist"));
       }
       return problems;
-    }
-
-    private static String sizeProblem(IntOrString size) {
-      try {
-        RolloutSizes.resolve(size, 0, true);
-        return "invalid";
-      } catch (IllegalArgumentException e) {
-        return e.getMessage();
-      }
     }
 
     /** A status carrying over what is kept between steps. */

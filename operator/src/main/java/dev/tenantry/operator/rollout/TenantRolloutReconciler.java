@@ -74,23 +74,18 @@ public final class TenantRolloutReconciler implements Reconciler<TenantRollout>,
         .withName(TENANTS)
         .withSecondaryToPrimaryMapper((Tenant tenant) -> context.getPrimaryCache().list()
             .filter(rollout -> RuntimeImage.rollout(tenant).filter(rollout.getMetadata().getName()::equals).isPresent()
-                || (unfinished(rollout) && rollout.getSpec().effectiveSelector().selects(tenant)))
+                || (rollout.isUnfinished() && rollout.getSpec().effectiveSelector().selects(tenant)))
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))
         .build();
     var plans = InformerEventSourceConfiguration.from(TenantPlan.class, TenantRollout.class)
         .withName(PLANS)
         .withSecondaryToPrimaryMapper((TenantPlan plan) -> context.getPrimaryCache().list()
-            .filter(TenantRolloutReconciler::unfinished)
+            .filter(TenantRollout::isUnfinished)
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))
         .build();
     return List.of(new InformerEventSource<>(tenants, context), new InformerEventSource<>(plans, context));
-  }
-
-  private static boolean unfinished(TenantRollout rollout) {
-    return rollout.getStatus() == null || rollout.getStatus().getPhase() == null
-        || !rollout.getStatus().getPhase().finished();
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.tenantry.runtime.security;
 import dev.tenantry.runtime.RuntimeSettings;
 import dev.tenantry.web.WebSocketHandshakes;
 import org.springframework.boot.graphql.autoconfigure.GraphQlProperties;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,9 +90,7 @@ public class SecurityConfiguration {
         .authorizeExchange(exchanges -> exchanges
             .pathMatchers("/actuator/**", "/api/v1/openapi.json").permitAll()
             // the token comes in connection_init (or on the handshake, checked when it does)
-            .matchers(exchange -> WebSocketHandshakes.isHandshake(exchange.getRequest(), graphQlSocket)
-                ? ServerWebExchangeMatcher.MatchResult.match() : ServerWebExchangeMatcher.MatchResult.notMatch())
-            .permitAll()
+            .matchers(WebSocketHandshakes.on(graphQlSocket)).permitAll()
             .pathMatchers(HttpMethod.GET, "/api/**").hasAnyAuthority(all)
             .pathMatchers(HttpMethod.HEAD, "/api/**").hasAnyAuthority(all)
             .pathMatchers("/api/**").hasAnyAuthority(writers)

@@ -1,6 +1,6 @@
 package dev.tenantry.web.graphql;
 
-import java.nio.charset.StandardCharsets;
+import dev.tenantry.web.WebSocketHandshakes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -160,11 +160,8 @@ public class ConnectionInitAuthentication implements WebSocketGraphQlInterceptor
     return webSocket;
   }
 
-  /** 4403 with {@code reason}, cut to the 123 bytes a close frame carries. */
   static CloseStatus status(String reason) {
-    byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
-    return new CloseStatus(FORBIDDEN, bytes.length <= 123 ? reason
-        : new String(bytes, 0, 120, StandardCharsets.UTF_8).replace("\uFFFD", "") + "...");
+    return WebSocketHandshakes.closeStatus(FORBIDDEN, reason);
   }
 
   /** A connection this interceptor refuses; the message is the close reason. */
