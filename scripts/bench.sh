@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Runs a benchmark (not part of the test suite) and prints its table; docs/benchmarks.md keeps
 # the figures with the machine and date.
-#   scripts/bench.sh operator [TENANTS]    the operator on the local control plane (default 1000), with
-#                                          its admission webhooks on; BENCH_WEBHOOKS=false: off
+#   scripts/bench.sh operator [SIZES...]   the operator on the local control plane, one row per fleet size
+#                                          (default 1000; e.g. 1000 3000 10000), each on a fresh control
+#                                          plane, with its admission webhooks on; BENCH_WEBHOOKS=false: off;
+#                                          BENCH_OPERATOR_JVM: the operator's heap flags (default -Xmx256m);
+#                                          BENCH_CONTROLLERS: kube-controller-manager's --controllers (default all)
+#   scripts/bench.sh fleet-view [SIZES...] the control API's tenant list and the console's fleet view over a
+#                                          fleet grown to each size (default 1000 3000 10000)
 #   scripts/bench.sh admission             200 concurrent dry-run pod creates with and without the webhooks
 #   scripts/bench.sh runtime               the tenant runtime's APIs against bare baselines
 #   scripts/bench.sh node                  createTenant to Ready on the real local node (1, then 20 at once)
@@ -16,9 +21,20 @@ what="${1:-operator}"
 case "$what" in
   operator)
     mvn -B -q install -DskipTests
-    mvn -B -pl e2e -Pbench verify -Dtest=OperatorBenchmark -Dbench.tenants="${2:-1000}" \
-      -Dbench.webhooks="${BENCH_WEBHOOKS:-true}" -Dsurefire.failIfNoSpecifiedTests=false
+    shift
+    sizes="${*:-1000}"
+    mvn -B -pl e2e -Pbench verify -Dtest=OperatorBenchmark -Dbench.sizes="$sizes" \
+      -Dbench.webhooks="${BENCH_WEBHOOKS:-true}" -Dbench.operator.jvm="${BENCH_OPERATOR_JVM:--Xmx256m}" \
+      -Dbench.controllers="${BENCH_CONTROLLERS:-}" \
+      -Dsurefire.failIfNoSpecifiedTests=false
     cat e2e/target/benchmarks/operator*.md ;;
+  fleet-view)
+    shift
+    sizes="${*:-1000 3000 10000}"
+    mvn -B -q install -DskipTests
+    mvn -B -pl control-api -Pbench verify -Dtest=FleetViewBenchmark -Dbench.sizes="$sizes" \
+      -Dsurefire.failIfNoSpecifiedTests=false
+    cat control-api/target/benchmarks/fleet-view.md ;;
   admission)
     mvn -B -q install -DskipTests
     mvn -B -pl e2e -Pbench verify -Dtest=AdmissionBenchmark -Dsurefire.failIfNoSpecifiedTests=false
@@ -37,5 +53,5 @@ case "$what" in
     mvn -B -pl e2e -Pbench verify -Dtest=RolloutBenchmark -Dbench.tenants="${2:-200}" \
       -Dsurefire.failIfNoSpecifiedTests=false
     cat e2e/target/benchmarks/rollout.md ;;
-  *) echo "usage: scripts/bench.sh operator [TENANTS] | admission | runtime | node | rollout [TENANTS]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh operator [SIZES...] | fleet-view [SIZES...] | admission | runtime | node | rollout [TENANTS]" >&2; exit 2 ;;
 esac

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * "every dependent created and status written" (RuntimeReady waiting for pods: no kubelet runs
  * pods here), its
  * heap and RSS, and the API writes per tenant, beside the API server's own write ceiling.
- * Run with {@code scripts/bench.sh operator [N]}; not part of the test suite.
+ * One row per fleet size ({@code -Dbench.sizes}), each on a fresh control plane; after
+ * provisioning, the settled fleet's memory, one change at a time, and a restarted operator.
+ * Run with {@code scripts/bench.sh operator [SIZES...]}; not part of the test suite.
  */
 @Tag("benchmark")
 class OperatorBenchmark {
@@ -45,20 +48,48 @@ class OperatorBenchmark {
 
   @Test
   void provisionManyTenants() throws Exception {
-    int tenants = Integer.getInteger("bench.tenants", 1000);
+    List<Integer> sizes = Stream.of(System.getProperty("bench.sizes", System.getProperty("bench.tenants", "1000"))
+        .trim().split("[\\s,]+")).map(Integer::parseInt).toList();
     Path jar = TenantryCrds.checkout().resolve("operator/target/operator.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: mvn -B -q package -DskipTests");
     }
-    try (LocalCluster cluster = LocalCluster.start(state); KubernetesClient client = cluster.client(null)) {
+    boolean webhooks = Boolean.parseBoolean(System.getProperty("bench.webhooks", "true"));
+    StringBuilder report = new StringBuilder(String.format(
+        "| tenants | provisioned | total | tenants/s | operator writes per tenant | all API writes per tenant"
+            + " | API server ceiling | floor | of the floor | operator writes in 10 s settled | live heap idle / end"
+            + " | RSS idle / end | RSS per tenant | one change p50 / p99 | restart settled | restart writes"
+            + " | reconcile failures |%n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%n"));
+    for (int size : sizes) {
+      Row row = measure(size, jar, webhooks, state.resolve("size-" + size));
+      report.append(row.markdown());
+      System.out.println("OPERATOR BENCHMARK, " + size + " TENANTS\n" + row.markdown());
+    }
+    Path out = TenantryCrds.checkout().resolve("e2e/target/benchmarks/operator" + (webhooks ? "" : "-no-webhooks") + ".md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, report);
+    System.out.println("OPERATOR BENCHMARK (webhooks " + (webhooks ? "on" : "off") + ")\n" + report);
+  }
+
+  /** One size on a fresh control plane: provisioning, the settled fleet, one change at a time, a restart. */
+  private static Row measure(int tenants, Path jar, boolean webhooks, Path dir) throws Exception {
+    Files.createDirectories(dir);
+    // -Dbench.controllers: kube-controller-manager's --controllers, to leave out the per-object
+    // churn (ReplicaSets, pods that stay Pending, quota status) that competes for the API server
+    String controllers = System.getProperty("bench.controllers", "");
+    Map<String, String> environment = controllers.isBlank() ? Map.of() : Map.of("TENANTRY_CONTROLLERS", controllers);
+    try (LocalCluster cluster = LocalCluster.start(dir, environment); KubernetesClient client = cluster.client(null)) {
       OperatorProcess.publishJwks(client);
       double ceiling = apiServerWriteCeiling(client, 2000);
+      Row.Builder row = new Row.Builder(tenants, ceiling);
 
-      boolean webhooks = Boolean.parseBoolean(System.getProperty("bench.webhooks", "true"));
       try (OperatorProcess operator = OperatorProcess.start(cluster, jar)) {
         if (webhooks) {
           operator.registerWebhooks(client);
         }
+        operator.collectGarbage();
+        row.idle(heapBytes(operator.metrics()), rssBytes(operator.pid()));
         Map<String, Instant> created = new ConcurrentHashMap<>();
         Map<String, Instant> provisioned = new ConcurrentHashMap<>();
         SharedIndexInformer<Tenant> informer = client.resources(Tenant.class).inform(new ResourceEventHandler<>() {
@@ -95,46 +126,152 @@ class OperatorBenchmark {
             client.resource(tenant(name)).create();
           }, pool));
         }
-        CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(15));
+        CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
+        pool.shutdown();
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(45));
         while (provisioned.size() < tenants && Instant.now().isBefore(deadline)) {
           TimeUnit.MILLISECONDS.sleep(200);
         }
         Instant end = provisioned.values().stream().max(Instant::compareTo).orElse(Instant.now());
-        long writesAfterProvisioning = ApiServerWrites.all(client);
-        long operatorWritesProvisioning = OperatorProcess.writes(operator.metrics());
-        // settled: count what the operator still writes with nothing changing
-        TimeUnit.SECONDS.sleep(10);
-        String metrics = operator.metrics();
-        long operatorWritesSettled = OperatorProcess.writes(metrics) - operatorWritesProvisioning;
-        long rss = rssBytes(operator.pid());
-        pool.shutdown();
+        row.provisioned(provisioned.size(), Duration.between(start, end),
+            OperatorProcess.writes(operator.metrics()) - operatorWritesBefore, ApiServerWrites.all(client) - writesBefore);
         informer.close();
 
-        List<Long> latencies = provisioned.entrySet().stream()
-            .map(e -> Duration.between(created.get(e.getKey()), e.getValue()).toMillis()).sorted().toList();
-        double seconds = Duration.between(start, end).toMillis() / 1000.0;
-        long operatorWrites = operatorWritesProvisioning - operatorWritesBefore;
-        long clusterWrites = writesAfterProvisioning - writesBefore;
-        String report = String.format(
-            "| webhooks | tenants | provisioned | total | p50 | p95 | operator writes per tenant | all API writes per tenant"
-                + " | operator write rate | API server ceiling | ratio | operator writes in 10 s settled | heap used"
-                + " | RSS | reconcile failures |%n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%n"
-                + "| %s | %d | %d | %.1f s | %d ms | %d ms | %.1f | %.1f | %.0f/s | %.0f/s | %.0f%% | %d | %d MiB | %d MiB | %d |%n",
-            webhooks ? "on" : "off", tenants, provisioned.size(), seconds, percentile(latencies, 50), percentile(latencies, 95),
-            operatorWrites / (double) tenants, clusterWrites / (double) tenants, operatorWrites / seconds, ceiling,
-            100 * (operatorWrites / seconds) / ceiling, operatorWritesSettled,
-            heapBytes(metrics) / (1024 * 1024), rss / (1024 * 1024), failures(metrics));
-        String byResource = metrics.lines().filter(l -> l.startsWith("tenantry_operator_api_writes_by_resource_total"))
-            .reduce("", (a, b) -> a + b + "\n");
-        System.out.println("OPERATOR WRITES BY RESOURCE\n" + byResource);
-        System.out.println("ADMISSION\n" + metrics.lines().filter(l -> l.startsWith("tenantry_admission_"))
-            .filter(l -> l.contains("_count") || l.contains("connections")).reduce("", (a, b) -> a + b + "\n"));
-        Path out = TenantryCrds.checkout().resolve("e2e/target/benchmarks/operator" + (webhooks ? "" : "-no-webhooks") + ".md");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
-        System.out.println("OPERATOR BENCHMARK\n" + report);
+        // settled: count what the operator still writes with nothing changing
+        long operatorWritesProvisioning = OperatorProcess.writes(operator.metrics());
+        TimeUnit.SECONDS.sleep(10);
+        row.settledWrites(OperatorProcess.writes(operator.metrics()) - operatorWritesProvisioning);
+
+        row.changes(oneChangeAtATime(client, Math.min(tenants, 40)));
+        operator.collectGarbage();
+        String metrics = operator.metrics();
+        row.end(heapBytes(metrics), rssBytes(operator.pid()), failures(metrics));
+        System.out.println("LIVE HEAP BY CLASS, " + tenants + " TENANTS\n" + operator.heapHistogram(40));
+        System.out.println("OPERATOR WRITES BY RESOURCE\n" + metrics.lines()
+            .filter(l -> l.startsWith("tenantry_operator_api_writes_by_resource_total")).reduce("", (a, b) -> a + b + "\n"));
+      }
+
+      if (!Boolean.parseBoolean(System.getProperty("bench.restart", "true"))) {
+        row.restart(Duration.ZERO, 0, -1);
+        return row.build();
+      }
+      // a new operator over the settled fleet: it reconciles every tenant and should write nothing
+      Instant restart = Instant.now();
+      try (OperatorProcess restarted = OperatorProcess.start(cluster, jar, "operator-restarted.log")) {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(15));
+        while (tenantsReconciled(restarted.metrics()) < tenants && Instant.now().isBefore(deadline)) {
+          TimeUnit.MILLISECONDS.sleep(100);
+        }
+        row.restart(Duration.between(restart, Instant.now()), tenantsReconciled(restarted.metrics()),
+            OperatorProcess.writes(restarted.metrics()));
+      }
+      return row.build();
+    }
+  }
+
+  /**
+   * Suspends {@code count} settled tenants one after the other and times each from the patch to
+   * its Deployment at zero replicas: the reconcile latency of a single change in an idle fleet.
+   */
+  private static List<Long> oneChangeAtATime(KubernetesClient client, int count) throws Exception {
+    List<Long> millis = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String name = "bench-" + i;
+      var deployment = client.apps().deployments().inNamespace("tenant-" + name).withName("runtime");
+      CompletableFuture<?> scaledDown = deployment.informOnCondition(list -> !list.isEmpty()
+          && Integer.valueOf(0).equals(list.get(0).getSpec().getReplicas()));
+      Instant start = Instant.now();
+      client.resources(Tenant.class).withName(name).edit(t -> {
+        t.getSpec().setSuspended(true);
+        return t;
+      });
+      scaledDown.get(2, TimeUnit.MINUTES);
+      millis.add(Duration.between(start, Instant.now()).toMillis());
+    }
+    return millis.stream().sorted().toList();
+  }
+
+  /** Tenants whose phase the operator has set since it started: each one reconciled at least once. */
+  private static long tenantsReconciled(String metrics) {
+    return (long) metrics.lines().filter(l -> l.startsWith("tenantry_tenants{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  /** What one size measured, as a row of the table. */
+  private record Row(int tenants, int provisioned, Duration total, double operatorWritesPerTenant,
+      double allWritesPerTenant, double ceiling, long settledWrites, long heapIdle, long heapEnd, long rssIdle,
+      long rssEnd, List<Long> changes, Duration restart, long restartReconciled, long restartWrites, long failures) {
+
+    String markdown() {
+      double seconds = total.toMillis() / 1000.0;
+      double floor = allWritesPerTenant * tenants / ceiling;
+      return String.format("| %d | %d | %.1f s | %.1f | %.1f | %.1f | %.0f/s | %.1f s | %.0f%% | %d | %d / %d MiB"
+              + " | %d / %d MiB | %.0f KiB | %d / %d ms | %.1f s (%d reconciled) | %d | %d |%n",
+          tenants, provisioned, seconds, provisioned / seconds, operatorWritesPerTenant, allWritesPerTenant, ceiling,
+          floor, 100 * floor / seconds, settledWrites, heapIdle >> 20, heapEnd >> 20, rssIdle >> 20, rssEnd >> 20,
+          (rssEnd - rssIdle) / 1024.0 / tenants, percentile(changes, 50), percentile(changes, 99),
+          restart.toMillis() / 1000.0, restartReconciled, restartWrites, failures);
+    }
+
+    /** Gathers a row as the measurement goes. */
+    static final class Builder {
+      private final int tenants;
+      private final double ceiling;
+      private int provisioned;
+      private Duration total;
+      private double operatorWrites;
+      private double allWrites;
+      private long settledWrites;
+      private long heapIdle;
+      private long heapEnd;
+      private long rssIdle;
+      private long rssEnd;
+      private long failures;
+      private List<Long> changes = List.of();
+      private Duration restart;
+      private long restartReconciled;
+      private long restartWrites;
+
+      Builder(int tenants, double ceiling) {
+        this.tenants = tenants;
+        this.ceiling = ceiling;
+      }
+
+      void idle(long heap, long rss) {
+        heapIdle = heap;
+        rssIdle = rss;
+      }
+
+      void provisioned(int count, Duration took, long operatorWrites, long allWrites) {
+        provisioned = count;
+        total = took;
+        this.operatorWrites = operatorWrites / (double) tenants;
+        this.allWrites = allWrites / (double) tenants;
+      }
+
+      void settledWrites(long writes) {
+        settledWrites = writes;
+      }
+
+      void changes(List<Long> sortedMillis) {
+        changes = sortedMillis;
+      }
+
+      void end(long heap, long rss, long failures) {
+        heapEnd = heap;
+        rssEnd = rss;
+        this.failures = failures;
+      }
+
+      void restart(Duration took, long reconciled, long writes) {
+        restart = took;
+        restartReconciled = reconciled;
+        restartWrites = writes;
+      }
+
+      Row build() {
+        return new Row(tenants, provisioned, total, operatorWrites, allWrites, ceiling, settledWrites, heapIdle,
+            heapEnd, rssIdle, rssEnd, changes, restart, restartReconciled, restartWrites, failures);
       }
     }
   }

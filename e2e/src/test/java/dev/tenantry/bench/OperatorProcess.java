@@ -43,6 +43,11 @@ final class OperatorProcess implements AutoCloseable {
   }
 
   static OperatorProcess start(LocalCluster cluster, Path jar) throws IOException {
+    return start(cluster, jar, "operator.log");
+  }
+
+  /** As {@link #start(LocalCluster, Path)}, logging to {@code logs/<log>} of the cluster's state. */
+  static OperatorProcess start(LocalCluster cluster, Path jar, String log) throws IOException {
     int port = LocalCluster.freePort();
     int webhookPort = LocalCluster.freePort();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -52,7 +57,7 @@ final class OperatorProcess implements AutoCloseable {
     command.addAll(List.of("-jar", jar.toString()));
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
-        .redirectOutput(cluster.state().resolve("logs/operator.log").toFile());
+        .redirectOutput(cluster.state().resolve("logs").resolve(log).toFile());
     builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
     builder.environment().put("TENANTRY_LEADER_ELECTION", "false");
     builder.environment().put("TENANTRY_OPERATOR_PORT", String.valueOf(port));
@@ -133,6 +138,27 @@ final class OperatorProcess implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  /** Runs a full collection in the process, so the heap it reports next is what it keeps alive. */
+  void collectGarbage() throws IOException, InterruptedException {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    Process gc = new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.run").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (!gc.waitFor(60, TimeUnit.SECONDS)) {
+      gc.destroyForcibly();
+      throw new IllegalStateException("jcmd GC.run did not finish");
+    }
+  }
+
+  /** The class histogram of live objects (jcmd GC.class_histogram), its first {@code lines} lines. */
+  String heapHistogram(int lines) throws IOException, InterruptedException {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    Process histogram = new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.class_histogram")
+        .redirectErrorStream(true).start();
+    String out = new String(histogram.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    histogram.waitFor(60, TimeUnit.SECONDS);
+    return out.lines().limit(lines).reduce("", (a, b) -> a + b + "\n");
   }
 
   @Override

@@ -4,6 +4,7 @@ import static dev.tenantry.operator.OperatorFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tenantry.crds.TenantryApi;
+import dev.tenantry.crds.tenant.Phase;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantSpec;
 import dev.tenantry.testkit.KubeApiServer;
@@ -12,6 +13,10 @@ import dev.tenantry.testkit.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,12 +26,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The operator process killed (SIGKILL) in the middle of provisioning a batch of tenants, then
- * started again: every tenant converges, with no duplicate and no orphaned object.
+ * The operator restarted: killed (SIGKILL) in the middle of provisioning a batch of tenants, it
+ * converges every tenant with no duplicate and no orphaned object; restarted over settled
+ * tenants, it reconciles each of them and writes nothing.
  */
 @WithKubeApiServer
 class RestartConvergenceTest {
@@ -39,7 +46,7 @@ class RestartConvergenceTest {
     Path kubeconfig = server.writeKubeConfig(dir.resolve("kubeconfig"));
     List<String> names = IntStream.range(0, 12).mapToObj(i -> "batch-" + i).toList();
 
-    Process process = startOperatorProcess(kubeconfig, dir.resolve("operator.log"));
+    Process process = startOperatorProcess(kubeconfig, dir.resolve("operator.log"), 0);
     try {
       for (String name : names) {
         create(client, name);
@@ -77,6 +84,64 @@ class RestartConvergenceTest {
     assertThat(provisionedWhenKilled).as("the kill happened mid-batch").isLessThan(names.size());
   }
 
+  @Test
+  void aRestartedOperatorWritesNothingForSettledTenants(KubeApiServer server, KubernetesClient client,
+      @TempDir Path dir) throws Exception {
+    TenantryCrds.installExamplePlans(client);
+    OperatorFixture.publishJwks(client, OperatorFixture.JWKS);
+    List<String> names = IntStream.range(0, 20).mapToObj(i -> "settled-" + i).toList();
+    try (TenantryOperator first = TenantryOperator.start(OperatorFixture.config(), client, Clock.systemUTC())) {
+      names.forEach(name -> create(client, name));
+      names.forEach(name -> OperatorFixture.markRuntimeReady(client, name));
+      await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(names)
+          .allSatisfy(n -> assertThat(phase(client, n)).as(n).isEqualTo(Phase.Ready)));
+    }
+
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Process restarted = startOperatorProcess(server.writeKubeConfig(dir.resolve("kubeconfig")),
+        dir.resolve("operator.log"), port);
+    try {
+      int tenants = client.resources(Tenant.class).list().getItems().size();
+      // every tenant the cluster holds has been through a reconcile of the new process
+      await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+          .until(() -> tenantsReconciled(metrics(port)) == tenants);
+      Awaitility.await("no write from the restarted operator").during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10)).until(() -> operatorWrites(metrics(port)) == 0);
+      assertThat(names).allSatisfy(n -> assertThat(phase(client, n)).as(n).isEqualTo(Phase.Ready));
+    } finally {
+      restarted.destroyForcibly().waitFor();
+    }
+  }
+
+  private static Phase phase(KubernetesClient client, String name) {
+    Tenant tenant = client.resources(Tenant.class).withName(name).get();
+    return tenant == null || tenant.getStatus() == null ? null : tenant.getStatus().getPhase();
+  }
+
+  private static String metrics(int port) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return response.body();
+  }
+
+  /** Tenants whose phase the operator has set since it started: each one reconciled at least once. */
+  private static long tenantsReconciled(String metrics) {
+    return sum(metrics, "tenantry_tenants{");
+  }
+
+  private static long operatorWrites(String metrics) {
+    return sum(metrics, "tenantry_operator_api_writes_total{");
+  }
+
+  private static long sum(String metrics, String prefix) {
+    return (long) metrics.lines().filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   private static int steps(KubernetesClient client, String name) {
     Tenant tenant = client.resources(Tenant.class).withName(name).get();
     return tenant == null || tenant.getStatus() == null || tenant.getStatus().getProvisioning() == null ? 0
@@ -93,7 +158,7 @@ class RestartConvergenceTest {
   }
 
   /** The operator's main class in a JVM of its own, so it can be killed without warning. */
-  private static Process startOperatorProcess(Path kubeconfig, Path log) throws Exception {
+  private static Process startOperatorProcess(Path kubeconfig, Path log, int port) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         TenantryOperator.class.getName())
@@ -101,7 +166,7 @@ class RestartConvergenceTest {
         .redirectOutput(log.toFile());
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
     builder.environment().put("TENANTRY_LEADER_ELECTION", "false");
-    builder.environment().put("TENANTRY_OPERATOR_PORT", "0");
+    builder.environment().put("TENANTRY_OPERATOR_PORT", String.valueOf(port));
     builder.environment().put("TENANTRY_RECONCILE_THREADS", "2");
     return builder.start();
   }

@@ -2,6 +2,7 @@ package dev.tenantry.operator.pki;
 
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.operator.kube.SecretData;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -35,7 +36,13 @@ public final class PlatformCaStore {
   /** The platform CA, created on first start; its certificate is (re)published in a ConfigMap. */
   public CertificateAuthority loadOrCreate() {
     CertificateAuthority ca = loadOrCreateSecret();
-    // the certificate alone, for clients of tenant runtimes such as the control API
+    // the certificate alone, for clients of tenant runtimes such as the control API; a restart
+    // that finds it published writes nothing
+    ConfigMap published = client.configMaps().inNamespace(namespace).withName(TenantryApi.CA_CONFIG_MAP).get();
+    if (published != null && published.getData() != null
+        && ca.certificatePem().equals(published.getData().get(TenantryApi.CA_CERTIFICATE_KEY))) {
+      return ca;
+    }
     client.resource(new ConfigMapBuilder().withNewMetadata().withName(TenantryApi.CA_CONFIG_MAP).withNamespace(namespace)
             .addToLabels("app.kubernetes.io/part-of", "tenantry").endMetadata()
             .withData(Map.of(TenantryApi.CA_CERTIFICATE_KEY, ca.certificatePem())).build())

@@ -7,6 +7,7 @@ import dev.tenantry.crds.plan.TenantPlan;
 import dev.tenantry.crds.rollout.TenantRollout;
 import dev.tenantry.crds.tenant.RuntimeImage;
 import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.operator.kube.PrunedItemStore;
 import dev.tenantry.operator.kube.ClusterEvents;
 import dev.tenantry.operator.rollout.RolloutAction.PlanImage;
 import dev.tenantry.operator.rollout.RolloutAction.TenantPatch;
@@ -72,6 +73,7 @@ public final class TenantRolloutReconciler implements Reconciler<TenantRollout>,
     // a Tenant's change concerns the rollout that moved it and every unfinished rollout selecting it
     var tenants = InformerEventSourceConfiguration.from(Tenant.class, TenantRollout.class)
         .withName(TENANTS)
+        .withItemStore(new PrunedItemStore<>())
         .withSecondaryToPrimaryMapper((Tenant tenant) -> context.getPrimaryCache().list()
             .filter(rollout -> RuntimeImage.rollout(tenant).filter(rollout.getMetadata().getName()::equals).isPresent()
                 || (rollout.isUnfinished() && rollout.getSpec().effectiveSelector().selects(tenant)))

@@ -89,6 +89,8 @@ final class TenantProgress {
 
   /** Writes {@code status} unless it is what the Tenant already shows. */
   void publish(TenantStatus status) {
+    // counted on every reconcile, written or not: a restarted operator knows its settled tenants
+    metrics.phase(tenant.getMetadata().getName(), status.getPhase());
     if (Objects.equals(status, published)) {
       return;
     }
@@ -98,7 +100,6 @@ final class TenantProgress {
     patch.setStatus(status);
     latest = PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(latest, patch, context);
     published = status;
-    metrics.phase(tenant.getMetadata().getName(), status.getPhase());
     if (before != status.getPhase()) {
       String message = status.condition(ProvisioningStep.READY).map(c -> c.getMessage()).orElse("");
       if (status.getPhase() == Phase.Failed || status.getPhase() == Phase.Degraded) {

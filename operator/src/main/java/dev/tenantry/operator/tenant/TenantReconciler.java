@@ -5,6 +5,7 @@ import dev.tenantry.crds.plan.TenantPlan;
 import dev.tenantry.crds.tenant.DeletionPolicy;
 import dev.tenantry.crds.tenant.RuntimeStatus;
 import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.operator.kube.PrunedItemStore;
 import dev.tenantry.operator.kube.ClusterEvents;
 import dev.tenantry.crds.tenant.TenantStatus;
 import dev.tenantry.operator.database.TenantDatabase;
@@ -55,7 +56,8 @@ import org.slf4j.LoggerFactory;
 // generation-aware filtering would drop a rollout's image annotation (metadata moves no
 // generation): TenantChangeFilter lets through exactly what needs a reconcile
 @ControllerConfiguration(name = TenantReconciler.NAME, generationAwareEventProcessing = false,
-    informer = @Informer(onUpdateFilter = TenantChangeFilter.class))
+    fieldManager = TenantKubernetesDependent.FIELD_MANAGER,
+    informer = @Informer(onUpdateFilter = TenantChangeFilter.class, itemStore = PrunedItemStore.class))
 public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenant> {
 
   public static final String NAME = "tenant";
@@ -64,6 +66,7 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   /** Condition reason of a reconcile that failed with an error; the message says which. */
   public static final String RECONCILE_FAILED = "ReconcileFailed";
   private static final Duration RETRY_WHILE_WAITING = Duration.ofSeconds(30);
+  static final Duration RENEWAL_SPREAD = Duration.ofHours(6);
   private static final String FAILED_STEP = "tenantry.failedStep";
   private static final Logger LOG = LoggerFactory.getLogger(TenantReconciler.class);
 
@@ -283,9 +286,19 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   private Duration untilCertificateRenewal(Tenant tenant, Context<Tenant> context) {
     return dependents.tlsSecret.current(tenant, context)
         .map(certificate -> Duration.between(clock.instant(), certificate.renewAt()))
-        .map(d -> d.isNegative() ? Duration.ZERO : d)
+        .map(d -> (d.isNegative() ? Duration.ZERO : d).plus(renewalSpread(tenant)))
         .orElse(RETRY_WHILE_WAITING)
         .plusSeconds(1);
+  }
+
+  /**
+   * A fixed offset per tenant, up to {@link #RENEWAL_SPREAD}: tenants created together would
+   * otherwise all come due in the same second, and that many timer events at once would queue
+   * ahead of every real change.
+   */
+  static Duration renewalSpread(Tenant tenant) {
+    String identity = tenant.getMetadata().getUid() != null ? tenant.getMetadata().getUid() : tenant.getMetadata().getName();
+    return Duration.ofSeconds(Math.floorMod(identity.hashCode(), RENEWAL_SPREAD.toSeconds()));
   }
 
   /**

@@ -2,8 +2,10 @@ package dev.tenantry.operator.tenant.dependent;
 
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.operator.kube.PrunedItemStore;
 import dev.tenantry.operator.tenant.model.TenantModel;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -15,6 +17,12 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  * watched by an informer that selects only objects this operator manages.
  */
 public abstract class TenantKubernetesDependent<R extends HasMetadata> extends CRUDKubernetesDependentResource<R, Tenant> {
+
+  /**
+   * The field manager of every apply the Tenant controller makes; its informers keep only this
+   * manager's managedFields entry, which is what decides whether an apply is needed.
+   */
+  public static final String FIELD_MANAGER = "tenant";
 
   /** Label selector of every dependent informer: keeps memory bounded to the operator's own objects. */
   public static final String MANAGED_SELECTOR = TenantryApi.MANAGED_BY_LABEL + "=" + TenantryApi.MANAGED_BY_VALUE;
@@ -28,12 +36,17 @@ public abstract class TenantKubernetesDependent<R extends HasMetadata> extends C
   protected TenantKubernetesDependent(Class<R> type, String name, String objectName) {
     super(type, name);
     this.objectName = objectName;
+    var informer = InformerConfiguration.builder(type)
+        .withName(name)
+        .withLabelSelector(MANAGED_SELECTOR)
+        .withWatchAllNamespaces()
+        .withItemStore(new PrunedItemStore<>(FIELD_MANAGER));
+    if (objectName != null) {
+      // two dependents of one kind (the TLS and database Secrets) each cache only their own objects
+      informer.withFieldSelector(new FieldSelector(new FieldSelector.Field("metadata.name", objectName)));
+    }
     configureWith(new KubernetesDependentResourceConfigBuilder<R>()
-        .withKubernetesDependentInformerConfig(InformerConfiguration.builder(type)
-            .withName(name)
-            .withLabelSelector(MANAGED_SELECTOR)
-            .withWatchAllNamespaces()
-            .build())
+        .withKubernetesDependentInformerConfig(informer.build())
         .build());
   }
 
