@@ -48,7 +48,17 @@ public final class LocalCluster implements AutoCloseable {
     }
     List<String> args = new ArrayList<>(List.of("start"));
     args.addAll(List.of(options));
-    cluster.run(args.toArray(String[]::new));
+    try {
+      cluster.run(args.toArray(String[]::new));
+    } catch (RuntimeException failed) {
+      // a start that failed half-way leaves etcd or the API server running: stop what it started
+      try {
+        cluster.close();
+      } catch (RuntimeException alsoFailed) {
+        failed.addSuppressed(alsoFailed);
+      }
+      throw failed;
+    }
     return cluster;
   }
 

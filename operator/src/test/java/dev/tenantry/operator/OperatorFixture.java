@@ -82,13 +82,38 @@ public final class OperatorFixture {
   }
 
   public static OperatorConfig config() {
-    return OperatorConfig.fromEnvironment(Map.of(
+    return config(Map.of());
+  }
+
+  /** The tests' configuration with {@code overrides} (environment variable names) on top. */
+  public static OperatorConfig config(Map<String, String> overrides) {
+    Map<String, String> environment = new java.util.HashMap<>(Map.of(
         "TENANTRY_LEADER_ELECTION", "false",
         "TENANTRY_OPERATOR_PORT", "0",
         "HOSTNAME", "operator-under-test",
         "TENANTRY_WEBHOOK_PORT", "0",
         "TENANTRY_POSTGRES_URL", System.getProperty("tenantry.postgres.url", "jdbc:postgresql://127.0.0.1:5432/postgres"),
         "TENANTRY_POSTGRES_USER", System.getProperty("tenantry.postgres.user", "postgres")));
+    environment.putAll(overrides);
+    return OperatorConfig.fromEnvironment(environment);
+  }
+
+  /** The operator's Prometheus text at {@code port}. */
+  public static String metrics(int port) throws java.io.IOException, InterruptedException {
+    return java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** The sum of every series whose line starts with {@code prefix} (a name and its opening brace). */
+  public static long sum(String metrics, String prefix) {
+    return (long) metrics.lines().filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  /** Reconciles that ended in an error, by JOSDK's own count. */
+  public static long reconcileFailures(TenantryOperator operator) throws java.io.IOException, InterruptedException {
+    return sum(metrics(operator.httpPort()), "operator_sdk_reconciliations_failed_total");
   }
 
   public static ConditionFactory await() {

@@ -13,10 +13,6 @@ import dev.tenantry.testkit.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,9 +103,9 @@ class RestartConvergenceTest {
       int tenants = client.resources(Tenant.class).list().getItems().size();
       // every tenant the cluster holds has been through a reconcile of the new process
       await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
-          .until(() -> tenantsReconciled(metrics(port)) == tenants);
+          .until(() -> tenantsReconciled(OperatorFixture.metrics(port)) == tenants);
       Awaitility.await("no write from the restarted operator").during(Duration.ofSeconds(3))
-          .atMost(Duration.ofSeconds(10)).until(() -> operatorWrites(metrics(port)) == 0);
+          .atMost(Duration.ofSeconds(10)).until(() -> operatorWrites(OperatorFixture.metrics(port)) == 0);
       assertThat(names).allSatisfy(n -> assertThat(phase(client, n)).as(n).isEqualTo(Phase.Ready));
     } finally {
       restarted.destroyForcibly().waitFor();
@@ -121,25 +117,13 @@ class RestartConvergenceTest {
     return tenant == null || tenant.getStatus() == null ? null : tenant.getStatus().getPhase();
   }
 
-  private static String metrics(int port) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return response.body();
-  }
-
   /** Tenants whose phase the operator has set since it started: each one reconciled at least once. */
   private static long tenantsReconciled(String metrics) {
-    return sum(metrics, "tenantry_tenants{");
+    return OperatorFixture.sum(metrics, "tenantry_tenants{");
   }
 
   private static long operatorWrites(String metrics) {
-    return sum(metrics, "tenantry_operator_api_writes_total{");
-  }
-
-  private static long sum(String metrics, String prefix) {
-    return (long) metrics.lines().filter(l -> l.startsWith(prefix))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    return OperatorFixture.sum(metrics, "tenantry_operator_api_writes_total{");
   }
 
   private static int steps(KubernetesClient client, String name) {

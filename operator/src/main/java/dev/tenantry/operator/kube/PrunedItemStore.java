@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.lang.ref.WeakReference;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -26,8 +27,8 @@ public class PrunedItemStore<R extends HasMetadata> implements ItemStore<R> {
 
   private final BasicItemStore<R> store = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
   private final String keptApplier;
-  // weak both ways: a field set no cached object uses any more is collected
-  private final Map<FieldsV1, WeakReference<FieldsV1>> canonicalFields = new WeakHashMap<>();
+  // weak both ways: a subtree no cached object uses any more is collected
+  private final Map<Object, WeakReference<Object>> shared = new WeakHashMap<>();
 
   /** Drops every managedFields entry: for objects the operator reads but never applies. */
   public PrunedItemStore() {
@@ -66,22 +67,36 @@ public class PrunedItemStore<R extends HasMetadata> implements ItemStore<R> {
   }
 
   /**
-   * One shared copy of each distinct field set: every tenant's Deployment (and so on) was applied
-   * with the same fields, so ten thousand equal trees of maps become one. The matcher only reads them.
+   * The same field set with every subtree shared with equal subtrees of other objects: every
+   * tenant's Deployment (and so on) was applied with the same fields, and only a few keys (the
+   * owner's uid) differ, so ten thousand equal trees of maps become one. The matcher only reads them.
    */
   private FieldsV1 canonical(FieldsV1 fields) {
-    if (fields == null) {
-      return null;
-    }
-    synchronized (canonicalFields) {
-      WeakReference<FieldsV1> known = canonicalFields.get(fields);
-      FieldsV1 shared = known == null ? null : known.get();
-      if (shared != null) {
-        return shared;
-      }
-      canonicalFields.put(fields, new WeakReference<>(fields));
+    if (fields == null || fields.getAdditionalProperties() == null) {
       return fields;
     }
+    synchronized (shared) {
+      FieldsV1 canonical = new FieldsV1();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> tree = (Map<String, Object>) canonicalTree(fields.getAdditionalProperties());
+      canonical.setAdditionalProperties(tree);
+      return canonical;
+    }
+  }
+
+  private Object canonicalTree(Object node) {
+    if (!(node instanceof Map<?, ?> map)) {
+      return node;
+    }
+    Map<String, Object> rebuilt = new LinkedHashMap<>(Math.max(2, map.size() * 4 / 3 + 1));
+    map.forEach((key, value) -> rebuilt.put(String.valueOf(key), canonicalTree(value)));
+    WeakReference<Object> known = shared.get(rebuilt);
+    Object existing = known == null ? null : known.get();
+    if (existing != null) {
+      return existing;
+    }
+    shared.put(rebuilt, new WeakReference<>(rebuilt));
+    return rebuilt;
   }
 
   @Override
