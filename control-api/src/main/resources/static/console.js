@@ -65,14 +65,33 @@
     return Math.round((100 * p.completedSteps) / (p.totalSteps || 5));
   }
 
+  // a fleet's snapshot arrives as one socket message per tenant: rendering the whole table for
+  // each made signing in to 1,000 tenants take a minute (docs/benchmarks.md), so updates that
+  // arrive together are rendered once
+  let renderScheduled = false;
+  function scheduleRender() {
+    if (renderScheduled) return;
+    renderScheduled = true;
+    setTimeout(() => {
+      renderScheduled = false;
+      render();
+    }, 50);
+  }
+
+  // more rows than this are not read by anyone; the search and filters narrow the rest
+  const MAX_ROWS = 500;
+
   function render() {
     const search = $("search").value.toLowerCase();
     const phase = $("phase-filter").value;
     const plan = $("plan-filter").value;
-    const rows = [...state.tenants.values()]
+    const matching = [...state.tenants.values()]
       .filter((t) => (!search || t.name.includes(search) || (t.displayName || "").toLowerCase().includes(search))
         && (!phase || t.phase === phase) && (!plan || t.plan === plan))
       .sort((a, b) => a.name.localeCompare(b.name));
+    const rows = matching.slice(0, MAX_ROWS);
+    $("shown").hidden = matching.length <= MAX_ROWS;
+    $("shown").textContent = `Showing ${rows.length} of ${matching.length} tenants: search or filter to narrow.`;
     $("tenants").querySelector("tbody").innerHTML = rows.map((t) => `
       <tr data-name="${t.name}" class="${t.name === state.selected ? "selected" : ""}">
         <td><strong>${t.name}</strong><br><span class="muted">${t.displayName || ""}</span></td>
@@ -152,7 +171,7 @@
           provisioning: { currentStep: update.currentStep, completedSteps: update.completedSteps, totalSteps: update.totalSteps },
         }));
       }
-      render();
+      scheduleRender();
     };
   }
 
