@@ -75,28 +75,29 @@ public abstract class ResourceFeed<T extends HasMetadata> {
 
   /**
    * The current state, then every change, with nothing lost between the two: changes are
-   * buffered (up to {@code buffer}) from before the snapshot is read. A subscriber that lets
-   * more pile up is cut off from the changes at once ({@code onOverflow} runs, e.g. to close
-   * its socket) and ends with {@link TooSlow} rather than slowing the feed.
+   * buffered (up to {@code buffer}) from before the snapshot is read. The snapshot is sent as the
+   * subscriber reads it and does not count against the buffer (a fleet is larger than any
+   * buffer; counting it cut every snapshot of more than 1,024 tenants short). A subscriber that
+   * lets more than {@code buffer} changes pile up is cut off from them at once ({@code
+   * onOverflow} runs, e.g. to close its socket) and ends with {@link TooSlow} rather than
+   * slowing the feed.
    */
   public Flux<Map<String, Object>> follow(String name, int buffer, Runnable onOverflow) {
     return Flux.defer(() -> {
-      Sinks.Many<Map<String, Object>> out = Sinks.many().unicast()
+      Sinks.Many<Map<String, Object>> live = Sinks.many().unicast()
           .onBackpressureBuffer(Queues.<Map<String, Object>>get(buffer).get());
-      Disposable.Swap live = Disposables.swap();
-      live.update(changes(name).subscribe(message -> {
-        synchronized (out) {
-          if (out.tryEmitNext(message).isFailure()) {
-            live.dispose();
-            out.tryEmitError(new TooSlow(buffer));
+      Disposable.Swap subscription = Disposables.swap();
+      subscription.update(changes(name).subscribe(message -> {
+        synchronized (live) {
+          if (live.tryEmitNext(message).isFailure()) {
+            subscription.dispose();
+            live.tryEmitError(new TooSlow(buffer));
             onOverflow.run();
           }
         }
       }));
-      synchronized (out) {
-        snapshot(name).forEach(out::tryEmitNext);
-      }
-      return out.asFlux().doFinally(signal -> live.dispose());
+      return Flux.fromIterable(snapshot(name)).concatWith(live.asFlux())
+          .doFinally(signal -> subscription.dispose());
     });
   }
 
