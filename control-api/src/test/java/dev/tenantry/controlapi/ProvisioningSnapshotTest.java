@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tenantry.controlapi.ControlApiTestSupport.Recorder;
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.crds.tenant.TenantSpec;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
@@ -40,14 +38,7 @@ class ProvisioningSnapshotTest {
   @Test
   void aSnapshotLargerThanTheBufferArrivesWholeAndChangesFollowIt() throws Exception {
     List<String> names = IntStream.range(0, FLEET).mapToObj(i -> String.format("fleet-%02d", i)).toList();
-    for (String name : names) {
-      Tenant tenant = new Tenant();
-      tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
-      TenantSpec spec = new TenantSpec();
-      spec.setPlan("free");
-      tenant.setSpec(spec);
-      client.resource(tenant).create();
-    }
+    names.forEach(name -> client.resource(Tenant.onPlan(name, "free")).create());
     String admin = ControlApiTestSupport.adminToken(client);
     String socket = "ws://127.0.0.1:" + port + "/ws/provisioning?access_token=" + admin;
     // the control API's cache has the whole fleet once its REST list counts it

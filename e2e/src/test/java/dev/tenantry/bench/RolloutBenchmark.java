@@ -8,7 +8,6 @@ import dev.tenantry.crds.rollout.Wave;
 import dev.tenantry.crds.tenant.Phase;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantSelector;
-import dev.tenantry.crds.tenant.TenantSpec;
 import dev.tenantry.e2e.LocalCluster;
 import dev.tenantry.testkit.ApiServerWrites;
 import dev.tenantry.testkit.SimulatedRuntimePods;
@@ -86,7 +85,7 @@ class RolloutBenchmark {
           }
         });
         for (int i = 0; i < tenants; i++) {
-          client.resource(tenant(String.format("fleet-%04d", i))).create();
+          client.resource(Tenant.onPlan(String.format("fleet-%04d", i), "free")).create();
         }
         await("every tenant Ready on " + FIRST, Duration.ofMinutes(10), () -> count(readyOn, FIRST) == tenants);
 
@@ -157,15 +156,6 @@ class RolloutBenchmark {
     rollout.setMetadata(new ObjectMetaBuilder().withName("bench").build());
     rollout.setSpec(spec);
     return rollout;
-  }
-
-  private static Tenant tenant(String name) {
-    Tenant tenant = new Tenant();
-    tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    TenantSpec spec = new TenantSpec();
-    spec.setPlan("free");
-    tenant.setSpec(spec);
-    return tenant;
   }
 
   private static long count(Map<String, Instant> readyOn, String image) {

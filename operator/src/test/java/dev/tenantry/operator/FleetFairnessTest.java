@@ -3,10 +3,8 @@ package dev.tenantry.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.crds.tenant.TenantSpec;
 import dev.tenantry.testkit.TenantryCrds;
 import dev.tenantry.testkit.WithKubeApiServer;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Clock;
@@ -66,12 +64,12 @@ class FleetFairnessTest {
         OperatorFixture.config(Map.of("TENANTRY_RECONCILE_THREADS", "1")), client, Clock.systemUTC())) {
       List<String> backlog = IntStream.range(0, BACKLOG).mapToObj(i -> "backlog-" + i).toList();
       List<String> after = IntStream.range(0, AFTER).mapToObj(i -> "after-" + i).toList();
-      backlog.forEach(name -> create(client, name));
+      backlog.forEach(name -> client.resource(Tenant.onPlan(name, "free")).create());
       // created once the operator is busy with the backlog, then more behind it
       Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !provisionedInOrder.isEmpty());
       int provisionedBeforeLate = provisionedInOrder.size();
-      create(client, "late");
-      after.forEach(name -> create(client, name));
+      client.resource(Tenant.onPlan("late", "free")).create();
+      after.forEach(name -> client.resource(Tenant.onPlan(name, "free")).create());
 
       Awaitility.await().atMost(Duration.ofMinutes(4))
           .until(() -> provisioned.size() == BACKLOG + 1 + AFTER);
@@ -85,14 +83,5 @@ class FleetFairnessTest {
     } finally {
       informer.close();
     }
-  }
-
-  private static void create(KubernetesClient client, String name) {
-    Tenant tenant = new Tenant();
-    tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    TenantSpec spec = new TenantSpec();
-    spec.setPlan("free");
-    tenant.setSpec(spec);
-    client.resource(tenant).create();
   }
 }

@@ -4,10 +4,8 @@ import static dev.tenantry.operator.OperatorFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.crds.tenant.TenantSpec;
 import dev.tenantry.testkit.TenantryCrds;
 import dev.tenantry.testkit.WithKubeApiServer;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.URI;
@@ -38,7 +36,7 @@ class LeaderElectionTest {
       TenantryOperator leading = leader.equals("replica-a") ? first : second;
       TenantryOperator standby = leading == first ? second : first;
 
-      create(client, "lead-one");
+      client.resource(Tenant.onPlan("lead-one", "free")).create();
       OperatorFixture.waitFor(client, "lead-one", t -> t.getStatus() != null && t.getStatus().getProvisioning() != null
           && t.getStatus().getProvisioning().getCompletedSteps() == 4);
       // the reconcile timer records when a reconcile returns, just after its last status write
@@ -49,7 +47,7 @@ class LeaderElectionTest {
       assertThat(status(standby, "/healthz")).isEqualTo(200);
 
       leading.close();
-      create(client, "lead-two");
+      client.resource(Tenant.onPlan("lead-two", "free")).create();
       OperatorFixture.waitFor(client, "lead-two", t -> t.getStatus() != null && t.getStatus().getProvisioning() != null
           && t.getStatus().getProvisioning().getCompletedSteps() == 4);
       await().untilAsserted(() -> assertThat(reconciles(standby)).as("the standby took over").isPositive());
@@ -57,15 +55,6 @@ class LeaderElectionTest {
       first.close();
       second.close();
     }
-  }
-
-  private static void create(KubernetesClient client, String name) {
-    Tenant tenant = new Tenant();
-    tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    TenantSpec spec = new TenantSpec();
-    spec.setPlan("free");
-    tenant.setSpec(spec);
-    client.resource(tenant).create();
   }
 
   /** Reconciles the replica counted, read from its own Prometheus endpoint. */

@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.tenant.Phase;
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.crds.tenant.TenantSpec;
 import dev.tenantry.testkit.KubeApiServer;
 import dev.tenantry.testkit.TenantryCrds;
 import dev.tenantry.testkit.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,7 +43,7 @@ class RestartConvergenceTest {
     Process process = startOperatorProcess(kubeconfig, dir.resolve("operator.log"), 0);
     try {
       for (String name : names) {
-        create(client, name);
+        client.resource(Tenant.onPlan(name, "free")).create();
       }
       // kill it once some, but not all, tenants have their namespace
       await().atMost(Duration.ofSeconds(90)).until(() -> client.namespaces()
@@ -87,7 +85,7 @@ class RestartConvergenceTest {
     OperatorFixture.publishJwks(client, OperatorFixture.JWKS);
     List<String> names = IntStream.range(0, 20).mapToObj(i -> "settled-" + i).toList();
     try (TenantryOperator first = TenantryOperator.start(OperatorFixture.config(), client, Clock.systemUTC())) {
-      names.forEach(name -> create(client, name));
+      names.forEach(name -> client.resource(Tenant.onPlan(name, "free")).create());
       names.forEach(name -> OperatorFixture.markRuntimeReady(client, name));
       await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(names)
           .allSatisfy(n -> assertThat(phase(client, n)).as(n).isEqualTo(Phase.Ready)));
@@ -130,15 +128,6 @@ class RestartConvergenceTest {
     Tenant tenant = client.resources(Tenant.class).withName(name).get();
     return tenant == null || tenant.getStatus() == null || tenant.getStatus().getProvisioning() == null ? 0
         : tenant.getStatus().getProvisioning().getCompletedSteps();
-  }
-
-  private static void create(KubernetesClient client, String name) {
-    Tenant tenant = new Tenant();
-    tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    TenantSpec spec = new TenantSpec();
-    spec.setPlan("free");
-    tenant.setSpec(spec);
-    client.resource(tenant).create();
   }
 
   /** The operator's main class in a JVM of its own, so it can be killed without warning. */

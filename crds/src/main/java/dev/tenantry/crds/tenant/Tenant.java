@@ -2,6 +2,7 @@ package dev.tenantry.crds.tenant;
 
 import dev.tenantry.crds.TenantryApi;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -30,6 +31,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class Tenant extends CustomResource<TenantSpec, TenantStatus> {
 
   public Tenant() {}
+
+  /** A new Tenant named {@code name} on {@code plan}, everything else defaulted. */
+  public static Tenant onPlan(String name, String plan) {
+    Tenant tenant = new Tenant();
+    tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    TenantSpec spec = new TenantSpec();
+    spec.setPlan(plan);
+    tenant.setSpec(spec);
+    return tenant;
+  }
 
   /** Namespace the operator creates for this tenant. */
   public String namespaceName() {
