@@ -13,7 +13,6 @@ import dev.tenantry.crds.tenant.Owner;
 import dev.tenantry.crds.tenant.Phase;
 import dev.tenantry.crds.tenant.StorageSpec;
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.crds.tenant.TenantSpec;
 import dev.tenantry.operator.OperatorFixture;
 import dev.tenantry.operator.TenantryOperator;
 import dev.tenantry.operator.pki.CertificateAuthority;
@@ -24,7 +23,6 @@ import dev.tenantry.testkit.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -67,18 +65,9 @@ class TenantProvisioningTest {
     }
   }
 
-  static Tenant tenant(String name, String plan) {
-    Tenant tenant = new Tenant();
-    tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    TenantSpec spec = new TenantSpec();
-    spec.setPlan(plan);
-    tenant.setSpec(spec);
-    return tenant;
-  }
-
   @Test
   void aTenantBecomesANamespaceWithEveryDependentOwnedByIt(KubernetesClient client) {
-    Tenant tenant = tenant("alpha", "free");
+    Tenant tenant = Tenant.onPlan("alpha", "free");
     tenant.getSpec().setDisplayName("Alpha");
     tenant.getSpec().setOwners(List.of(new Owner(Owner.Kind.User, "alice@alpha.example"),
         new Owner(Owner.Kind.Group, "alpha-admins")));
@@ -171,7 +160,7 @@ class TenantProvisioningTest {
       @Override
       public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
     })) {
-      client.resource(tenant("beta", "free")).create();
+      client.resource(Tenant.onPlan("beta", "free")).create();
       await().until(() -> seen.stream().anyMatch(t -> t.getStatus() != null
           && t.getStatus().condition("RuntimeReady").map(c -> "WaitingForPods".equals(c.getReason())).orElse(false)));
     }
@@ -203,7 +192,7 @@ class TenantProvisioningTest {
         dev.tenantry.crds.plan.TenantPlan.class);
     plan.getMetadata().setName("changing");
     client.resource(plan).create();
-    client.resource(tenant("gamma", "changing")).create();
+    client.resource(Tenant.onPlan("gamma", "changing")).create();
     await().until(() -> client.apps().deployments().inNamespace("tenant-gamma").withName("runtime").get() != null);
 
     client.resources(dev.tenantry.crds.plan.TenantPlan.class).withName("changing").edit(p -> {
@@ -232,7 +221,7 @@ class TenantProvisioningTest {
         dev.tenantry.crds.plan.TenantPlan.class);
     plan.getMetadata().setName("shrinking");
     client.resource(plan).create();
-    client.resource(tenant("omega", "shrinking")).create();
+    client.resource(Tenant.onPlan("omega", "shrinking")).create();
     markRuntimeReady(client, "omega");
     waitFor(client, "omega", t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.Ready);
 
@@ -260,7 +249,7 @@ class TenantProvisioningTest {
 
   @Test
   void suspendScalesToZeroAndResumeBringsTheRuntimeBack(KubernetesClient client) {
-    client.resource(tenant("delta", "free")).create();
+    client.resource(Tenant.onPlan("delta", "free")).create();
     markRuntimeReady(client, "delta");
     waitFor(client, "delta", t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.Ready);
 
@@ -287,7 +276,7 @@ class TenantProvisioningTest {
 
   @Test
   void driftOnManagedObjectsIsUndone(KubernetesClient client) {
-    client.resource(tenant("epsilon", "free")).create();
+    client.resource(Tenant.onPlan("epsilon", "free")).create();
     String ns = "tenant-epsilon";
     await().until(() -> client.apps().deployments().inNamespace(ns).withName("runtime").get() != null);
     Secret originalTls = client.secrets().inNamespace(ns).withName("runtime-tls").get();
@@ -320,7 +309,7 @@ class TenantProvisioningTest {
 
   @Test
   void aMissingPlanChangesNothingUntilThePlanAppears(KubernetesClient client) {
-    client.resource(tenant("zeta", "later")).create();
+    client.resource(Tenant.onPlan("zeta", "later")).create();
     Tenant pending = waitFor(client, "zeta", t -> t.getStatus() != null
         && t.getStatus().condition("PlanResolved").isPresent());
     assertThat(pending.getStatus().getPhase()).isEqualTo(Phase.Pending);
@@ -342,8 +331,8 @@ class TenantProvisioningTest {
   @Test
   void anInvalidNameFailsClearlyAndCreatesNothing(KubernetesClient client) {
     String longName = "a-tenant-name-that-is-far-too-long-for-tenantry";
-    client.resource(tenant(longName, "free")).create();
-    client.resource(tenant("dotted.name", "free")).create();
+    client.resource(Tenant.onPlan(longName, "free")).create();
+    client.resource(Tenant.onPlan("dotted.name", "free")).create();
     for (String name : List.of(longName, "dotted.name")) {
       Tenant failed = waitFor(client, name, t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.Failed);
       assertThat(failed.getStatus().condition("Ready")).hasValueSatisfying(c -> {
@@ -356,7 +345,7 @@ class TenantProvisioningTest {
 
   @Test
   void aCertificateNearExpiryIsRenewed(KubernetesClient client) {
-    client.resource(tenant("eta", "free")).create();
+    client.resource(Tenant.onPlan("eta", "free")).create();
     String ns = "tenant-eta";
     await().until(() -> client.secrets().inNamespace(ns).withName("runtime-tls").get() != null);
     Secret caSecret = client.secrets().inNamespace(OperatorFixture.PLATFORM_NAMESPACE).withName("tenantry-ca").get();
@@ -382,7 +371,7 @@ class TenantProvisioningTest {
 
   @Test
   void aBurstOfEditsEndsWithTheLastAppliedAndNoUpdateLoop(KubernetesClient client) throws Exception {
-    client.resource(tenant("theta", "enterprise")).create();
+    client.resource(Tenant.onPlan("theta", "enterprise")).create();
     await().until(() -> client.apps().deployments().inNamespace("tenant-theta").withName("runtime").get() != null);
     for (int replicas = 1; replicas <= 12; replicas++) {
       int value = replicas;
@@ -416,7 +405,7 @@ class TenantProvisioningTest {
     long deploymentsBefore = ApiServerWrites.to(client, "deployments", "");
     java.util.function.LongSupplier watchedWrites =
         () -> ApiServerWrites.to(client, "tenants", "status") + ApiServerWrites.to(client, "deployments", "");
-    client.resource(tenant("kappa", "free")).create();
+    client.resource(Tenant.onPlan("kappa", "free")).create();
     markRuntimeReady(client, "kappa");
     waitFor(client, "kappa", t -> t.getStatus() != null && t.getStatus().getPhase() == Phase.Ready);
     // settled: the counts hold still from one second to the next
@@ -453,7 +442,7 @@ class TenantProvisioningTest {
   @Test
   void deletionDropsTheDatabaseUnderDeleteAndKeepsItUnderRetain(KubernetesClient client) throws Exception {
     for (String name : List.of("iota-drop", "iota-keep")) {
-      Tenant tenant = tenant(name, "pro");
+      Tenant tenant = Tenant.onPlan(name, "pro");
       tenant.getSpec().setStorage(new StorageSpec(StorageType.Postgres));
       tenant.getSpec().setDeletionPolicy(name.endsWith("keep") ? DeletionPolicy.Retain : DeletionPolicy.Delete);
       client.resource(tenant).create();
@@ -507,7 +496,7 @@ class TenantProvisioningTest {
   @Test
   void reconcilesContinueTheTraceTheControlApiStarted(KubernetesClient client) {
     String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-    Tenant tenant = tenant("traced", "free");
+    Tenant tenant = Tenant.onPlan("traced", "free");
     tenant.getMetadata().setAnnotations(java.util.Map.of("tenantry.dev/traceparent",
         "00-" + traceId + "-00f067aa0ba902b7-01"));
     client.resource(tenant).create();
