@@ -37,10 +37,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -53,29 +51,19 @@ import org.awaitility.Awaitility;
 class RuntimeInstancesTest {
 
   static ConfigurableApplicationContext start(Map<String, Object> properties) {
-    Map<String, Object> all = new java.util.HashMap<>(Map.of("server.port", 0, "management.server.port", 0,
-        "tenantry.grpc-port", 0));
-    all.putAll(properties);
-    // as command-line arguments: they win over application.yaml, as the environment does in a pod
-    return new SpringApplicationBuilder(TenantRuntimeApplication.class)
-        .run(all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+    return RuntimeTestSupport.start(properties);
   }
 
   static Map<String, Object> embedded(Path dir) {
-    return Map.of("tenantry.tenant", RuntimeTestSupport.TENANT,
-        "tenantry.jwks", RuntimeTestSupport.jwksFile(dir).toString(),
-        "tenantry.data-dir", dir.resolve("data").toString());
+    return RuntimeTestSupport.embedded(dir);
   }
 
   static WebTestClient http(ConfigurableApplicationContext context) {
-    int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-    return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+    return RuntimeTestSupport.http(context);
   }
 
   static String createProject(WebTestClient http, String name) {
-    return http.post().uri("/api/v1/projects").headers(h -> h.setBearerAuth(member()))
-        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", name)).exchange()
-        .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id").toString();
+    return RuntimeTestSupport.createProject(http, name);
   }
 
   @Test
@@ -97,10 +85,7 @@ class RuntimeInstancesTest {
   @Test
   void twoReplicasOnOnePostgresDatabaseDeliverEachOthersEvents(@TempDir Path dir) {
     String database = RuntimeTestSupport.newPostgresDatabase();
-    Map<String, Object> postgres = new java.util.HashMap<>(embedded(dir));
-    postgres.putAll(Map.of("tenantry.storage", "postgres",
-        "tenantry.db-url", "postgresql://127.0.0.1:5432/" + database,
-        "tenantry.db-user", "postgres"));
+    Map<String, Object> postgres = RuntimeTestSupport.postgres(dir, RuntimeTestSupport.TENANT, database);
     try (var a = start(postgres); var b = start(postgres)) {
       List<StoredEvent> seenOnB = new java.util.concurrent.CopyOnWriteArrayList<>();
       var subscription = b.getBean(EventBus.class).stream(0, null, 100).subscribe(seenOnB::add);

@@ -12,9 +12,16 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * What runtime tests share: a platform key whose JWKS the runtime trusts (as the operator
@@ -78,6 +85,52 @@ public final class RuntimeTestSupport {
     registry.add("tenantry.data-dir", () -> dir.resolve("data").toString());
     registry.add("tenantry.grpc-port", () -> 0);
     registry.add("management.server.port", () -> 0);
+  }
+
+  /** Starts a runtime as its pod would (settings as command-line arguments, over application.yaml), on free ports. */
+  public static ConfigurableApplicationContext start(Map<String, Object> properties) {
+    Map<String, Object> all = new HashMap<>(Map.of("server.port", 0, "management.server.port", 0,
+        "tenantry.grpc-port", 0));
+    all.putAll(properties);
+    return new SpringApplicationBuilder(TenantRuntimeApplication.class)
+        .run(all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+  }
+
+  /** Settings of a runtime of {@link #TENANT} on the embedded store in {@code dir}. */
+  public static Map<String, Object> embedded(Path dir) {
+    return embedded(dir, TENANT);
+  }
+
+  public static Map<String, Object> embedded(Path dir, String tenant) {
+    return Map.of("tenantry.tenant", tenant,
+        "tenantry.jwks", jwksFile(dir).toString(),
+        "tenantry.data-dir", dir.resolve("data").toString());
+  }
+
+  /** Settings of a runtime of {@code tenant} on {@code database} of the local PostgreSQL. */
+  public static Map<String, Object> postgres(Path dir, String tenant, String database) {
+    Map<String, Object> settings = new HashMap<>(embedded(dir, tenant));
+    settings.putAll(Map.of("tenantry.storage", "postgres",
+        "tenantry.db-url", "postgresql://127.0.0.1:5432/" + database,
+        "tenantry.db-user", "postgres"));
+    return settings;
+  }
+
+  public static WebTestClient http(ConfigurableApplicationContext context) {
+    // a first call of a kind warms a fresh JVM up: more than the default 5 s on a loaded 2-core machine
+    return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port(context))
+        .responseTimeout(Duration.ofSeconds(30)).build();
+  }
+
+  public static int port(ConfigurableApplicationContext context) {
+    return ((WebServerApplicationContext) context).getWebServer().getPort();
+  }
+
+  /** Creates a project over REST as a member and returns its id. */
+  public static String createProject(WebTestClient http, String name) {
+    return http.post().uri("/api/v1/projects").headers(h -> h.setBearerAuth(member()))
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", name)).exchange()
+        .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id").toString();
   }
 
   /** A new, empty database on the local PostgreSQL, owned by the admin user. */

@@ -57,6 +57,9 @@ public final class GrpcAuthentication implements ServerInterceptor {
     }
     List<String> roles = jwt.getClaimAsStringList(TenantTokens.ROLES_CLAIM);
     String method = call.getMethodDescriptor().getBareMethodName();
+    if (roles.stream().noneMatch(Roles.ALL::contains)) {
+      return refuse(call, Status.PERMISSION_DENIED.withDescription("the tenant APIs need one of the roles " + Roles.ALL));
+    }
     boolean admin = roles.contains(Roles.TENANT_ADMIN);
     boolean writer = roles.stream().anyMatch(Roles.WRITERS::contains);
     if ("GetUsage".equals(method) && !admin) {

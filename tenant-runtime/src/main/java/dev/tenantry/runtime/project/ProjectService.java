@@ -25,11 +25,13 @@ public class ProjectService {
   private final DatabaseClient db;
   private final EventStore events;
   private final CommandRunner commands;
+  private final ProjectProjection projection;
 
-  public ProjectService(DatabaseClient db, EventStore events, CommandRunner commands) {
+  public ProjectService(DatabaseClient db, EventStore events, CommandRunner commands, ProjectProjection projection) {
     this.db = db;
     this.events = events;
     this.commands = commands;
+    this.projection = projection;
   }
 
   public Mono<Project> create(Actor actor, String name) {
@@ -37,10 +39,7 @@ public class ProjectService {
     UUID id = UUID.randomUUID();
     return commands.run(events.append(actor, List.of(
             new NewEvent(id, AGGREGATE, 1, "ProjectCreated", id, Map.of("name", validName))))
-        .flatMap(stored -> db.sql("INSERT INTO projects (id, name, archived, version, created_seq)"
-                + " VALUES (:id, :name, FALSE, 1, :seq)")
-            .bind("id", id).bind("name", validName).bind("seq", stored.get(0).sequence())
-            .then()
+        .flatMap(stored -> projection.created(new Project(id, validName, false, 1), stored.get(0).sequence())
             .thenReturn(new Project(id, validName, false, 1))));
   }
 
@@ -61,9 +60,7 @@ public class ProjectService {
       Validation.expectVersion("project", id, expectedVersion, current.version());
       Project next = apply.apply(current);
       return events.append(actor, List.of(new NewEvent(id, AGGREGATE, next.version(), type, id, payload)))
-          .then(db.sql("UPDATE projects SET name = :name, archived = :archived, version = :version WHERE id = :id")
-              .bind("name", next.name()).bind("archived", next.archived()).bind("version", next.version())
-              .bind("id", id).then())
+          .then(projection.changed(next))
           .thenReturn(next);
     }));
   }

@@ -1,5 +1,6 @@
 package dev.tenantry.runtime.rest;
 
+import dev.tenantry.runtime.backup.EventLogController;
 import dev.tenantry.runtime.store.DomainException;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -15,7 +16,7 @@ import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 
 /** REST errors as {@code application/problem+json}, naming the offending field where there is one. */
-@RestControllerAdvice(basePackageClasses = ProblemHandler.class)
+@RestControllerAdvice(basePackageClasses = {ProblemHandler.class, EventLogController.class})
 public class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(DomainException.NotFound.class)

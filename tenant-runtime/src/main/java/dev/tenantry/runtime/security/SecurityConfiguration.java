@@ -30,7 +30,8 @@ import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Every API needs a bearer token of this tenant: reading takes any tenant role, writing over
+ * Every API needs a bearer token of this tenant: {@code /admin} (the event log, for backups)
+ * takes the platform's backup role and no tenant role does; reading takes any tenant role, writing over
  * REST takes tenant-admin or member (GraphQL mutations check the same per field). Refusals are
  * problem+json. WebSocket clients, which cannot set headers in browsers, may pass the token
  * as {@code access_token} on the handshake; GraphQL's WebSocket takes it in {@code connection_init}
@@ -91,6 +92,7 @@ public class SecurityConfiguration {
             .pathMatchers("/actuator/**", "/api/v1/openapi.json").permitAll()
             // the token comes in connection_init (or on the handshake, checked when it does)
             .matchers(WebSocketHandshakes.on(graphQlSocket)).permitAll()
+            .pathMatchers("/admin/**").hasAuthority(Roles.PLATFORM_BACKUP)
             .pathMatchers(HttpMethod.GET, "/api/**").hasAnyAuthority(all)
             .pathMatchers(HttpMethod.HEAD, "/api/**").hasAnyAuthority(all)
             .pathMatchers("/api/**").hasAnyAuthority(writers)
@@ -102,7 +104,9 @@ public class SecurityConfiguration {
             .authenticationEntryPoint((exchange, e) -> problem(exchange, HttpStatus.UNAUTHORIZED,
                 "Unauthorized", e.getCause() instanceof JwtException jwt ? jwt.getMessage() : e.getMessage()))
             .accessDeniedHandler((exchange, e) -> problem(exchange, HttpStatus.FORBIDDEN, "Forbidden",
-                "your token's roles do not allow this; writing needs " + List.of(writers))))
+                exchange.getRequest().getPath().value().startsWith("/admin/")
+                    ? "the platform's " + Roles.PLATFORM_BACKUP + " role is needed here"
+                    : "your token's roles do not allow this; writing needs " + List.of(writers))))
         .build();
   }
 

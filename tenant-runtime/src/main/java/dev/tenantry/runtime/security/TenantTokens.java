@@ -154,9 +154,9 @@ public class TenantTokens {
           "token is for tenant '" + claimed + "', this is tenant '" + tenant + "'", null));
     }
     List<String> roles = jwt.getClaimAsStringList(ROLES_CLAIM);
-    if (roles == null || roles.stream().noneMatch(Roles.ALL::contains)) {
+    if (roles == null || roles.stream().noneMatch(Roles.KNOWN::contains)) {
       return OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
-          "token carries none of the roles " + Roles.ALL, null));
+          "token carries none of the roles " + Roles.KNOWN, null));
     }
     return OAuth2TokenValidatorResult.success();
   }

@@ -100,6 +100,22 @@ public class EventStore {
         .all();
   }
 
+  /** Writes an event as another store committed it (a restore), keeping its sequence; the caller moves the head. */
+  public Mono<Void> restore(StoredEvent event) {
+    return insert(event).then();
+  }
+
+  /** The log head, row-locked until the transaction ends: appends wait for a restore that holds it. */
+  public Mono<Long> lockHead() {
+    return db.sql("SELECT sequence FROM event_head WHERE id = 1 FOR UPDATE").map(row -> row.get("sequence", Long.class))
+        .one();
+  }
+
+  /** Sets the head after a restore (in the transaction that holds it). */
+  public Mono<Void> moveHead(long sequence) {
+    return db.sql("UPDATE event_head SET sequence = :sequence WHERE id = 1").bind("sequence", sequence).then();
+  }
+
   /** The sequence of the last committed event. */
   public Mono<Long> head() {
     return db.sql("SELECT sequence FROM event_head WHERE id = 1").map(row -> row.get("sequence", Long.class)).one();

@@ -12,7 +12,6 @@ import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,14 +35,16 @@ public class TaskService {
   private final EventStore events;
   private final CommandRunner commands;
   private final ProjectService projects;
+  private final TaskProjection projection;
   private final JsonMapper json;
 
   public TaskService(DatabaseClient db, EventStore events, CommandRunner commands, ProjectService projects,
-      JsonMapper json) {
+      TaskProjection projection, JsonMapper json) {
     this.db = db;
     this.events = events;
     this.commands = commands;
     this.projects = projects;
+    this.projection = projection;
     this.json = json;
   }
 
@@ -65,8 +66,9 @@ public class TaskService {
           .flatMap(position -> {
             Task task = new Task(id, projectId, validTitle, validDescription, TaskStatus.TODO, position, validAssignee,
                 validLabels, dueDate, 1);
-            return events.append(actor, List.of(new NewEvent(id, AGGREGATE, 1, "TaskCreated", projectId, payload(task))))
-                .flatMap(stored -> insert(task, stored.get(0).sequence()))
+            return events.append(actor,
+                    List.of(new NewEvent(id, AGGREGATE, 1, "TaskCreated", projectId, TaskProjection.payload(task))))
+                .flatMap(stored -> projection.created(task, stored.get(0).sequence()))
                 .thenReturn(task);
           });
     }));
@@ -105,7 +107,7 @@ public class TaskService {
       Validation.expectVersion("task", id, expectedVersion, current.version());
       return events.append(actor, List.of(new NewEvent(id, AGGREGATE, current.version() + 1, "TaskDeleted",
               current.projectId(), Map.of("id", id.toString()))))
-          .then(db.sql("DELETE FROM tasks WHERE id = :id").bind("id", id).then())
+          .then(projection.deleted(id))
           .thenReturn(current);
     }));
   }
@@ -122,11 +124,7 @@ public class TaskService {
               payload)))
           .flatMap(stored -> {
             Instant at = stored.get(0).occurredAt();
-            return db.sql("INSERT INTO comments (id, task_id, author, body, created_at, created_seq)"
-                    + " VALUES (:id, :task, :author, :body, :at, :seq)")
-                .bind("id", id).bind("task", taskId).bind("author", actor.subject()).bind("body", validBody)
-                .bind("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC)).bind("seq", stored.get(0).sequence())
-                .then()
+            return projection.commented(id, taskId, actor.subject(), validBody, at, stored.get(0).sequence())
                 .thenReturn(new Comment(id, taskId, actor.subject(), validBody, at));
           });
     }));
@@ -140,68 +138,11 @@ public class TaskService {
       boolean placedInTodo = next.status() == TaskStatus.TODO
           && (current.status() != next.status() || current.position() != next.position());
       return events.append(actor, List.of(new NewEvent(id, AGGREGATE, next.version(), type, next.projectId(),
-              payload(next))))
-          .then(update(next))
-          .then(placedInTodo ? keepNewTasksAfter(next) : Mono.empty())
+              TaskProjection.payload(next))))
+          .then(projection.changed(next))
+          .then(placedInTodo ? projection.keepNewTasksAfter(next) : Mono.empty())
           .thenReturn(next);
     }));
-  }
-
-  /** New tasks of the project go after this one, which was just placed in TODO. */
-  private Mono<Void> keepNewTasksAfter(Task task) {
-    return db.sql("UPDATE projects SET next_todo_position = :next WHERE id = :p AND next_todo_position < :next")
-        .bind("next", task.position() + 1).bind("p", task.projectId()).then();
-  }
-
-  private Mono<Void> insert(Task task, long sequence) {
-    return bindTask(db.sql("INSERT INTO tasks (id, project_id, title, description, status, position, assignee, labels,"
-            + " due_date, version, created_seq) VALUES (:id, :projectId, :title, :description, :status, :position,"
-            + " :assignee, :labels, :dueDate, :version, :seq)"), task)
-        .bind("projectId", task.projectId())
-        .bind("seq", sequence)
-        .then()
-        .then(replaceLabels(task));
-  }
-
-  private Mono<Void> update(Task task) {
-    return bindTask(db.sql("UPDATE tasks SET title = :title, description = :description, status = :status,"
-            + " position = :position, assignee = :assignee, labels = :labels, due_date = :dueDate, version = :version"
-            + " WHERE id = :id"), task)
-        .then()
-        .then(replaceLabels(task));
-  }
-
-  private DatabaseClient.GenericExecuteSpec bindTask(DatabaseClient.GenericExecuteSpec spec, Task task) {
-    spec = spec.bind("id", task.id()).bind("title", task.title()).bind("status", task.status().name())
-        .bind("position", task.position()).bind("labels", json.writeValueAsString(task.labels()))
-        .bind("version", task.version());
-    spec = task.description() == null ? spec.bindNull("description", String.class)
-        : spec.bind("description", task.description());
-    spec = task.assignee() == null ? spec.bindNull("assignee", String.class) : spec.bind("assignee", task.assignee());
-    return task.dueDate() == null ? spec.bindNull("dueDate", LocalDate.class) : spec.bind("dueDate", task.dueDate());
-  }
-
-  private Mono<Void> replaceLabels(Task task) {
-    Mono<Void> clear = db.sql("DELETE FROM task_labels WHERE task_id = :id").bind("id", task.id()).then();
-    return clear.thenMany(Flux.fromIterable(task.labels()).concatMap(label ->
-            db.sql("INSERT INTO task_labels (task_id, label) VALUES (:id, :label)")
-                .bind("id", task.id()).bind("label", label).then()))
-        .then();
-  }
-
-  private Map<String, Object> payload(Task task) {
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("id", task.id().toString());
-    payload.put("projectId", task.projectId().toString());
-    payload.put("title", task.title());
-    payload.put("description", task.description());
-    payload.put("status", task.status().name());
-    payload.put("position", task.position());
-    payload.put("assignee", task.assignee());
-    payload.put("labels", task.labels());
-    payload.put("dueDate", task.dueDate() == null ? null : task.dueDate().toString());
-    payload.put("version", task.version());
-    return payload;
   }
 
   // ------------------------------------------------------------------------------- queries

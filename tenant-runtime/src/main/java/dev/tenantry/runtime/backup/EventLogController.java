@@ -1,0 +1,55 @@
+package dev.tenantry.runtime.backup;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.codec.StringDecoder;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The event log for the platform's backups ({@code platform-backup} role): {@code GET} streams
+ * it up to a position as NDJSON (the position in a response header, before the body), {@code
+ * PUT} loads such a stream into an empty store.
+ */
+@RestController
+@RequestMapping(EventLogController.PATH)
+public class EventLogController {
+  public static final String PATH = "/admin/v1/event-log";
+  public static final String POSITION_HEADER = "Tenantry-Event-Position";
+  public static final MediaType NDJSON = MediaType.APPLICATION_NDJSON;
+  // one line may be as long as an event can be (10,000-character texts, JSON-escaped)
+  private static final int MAX_LINE_BYTES = 1024 * 1024;
+
+  private final EventLogArchive archive;
+
+  public EventLogController(EventLogArchive archive) {
+    this.archive = archive;
+  }
+
+  @GetMapping(produces = MediaType.APPLICATION_NDJSON_VALUE)
+  Mono<ResponseEntity<Flux<DataBuffer>>> export(@RequestParam(required = false) Long upTo) {
+    return archive.position(upTo).map(position -> ResponseEntity.ok()
+        .header(POSITION_HEADER, String.valueOf(position))
+        .contentType(NDJSON)
+        .body(archive.export(position)
+            .map(line -> DefaultDataBufferFactory.sharedInstance.wrap(line.getBytes(StandardCharsets.UTF_8)))));
+  }
+
+  @PutMapping(consumes = MediaType.APPLICATION_NDJSON_VALUE)
+  Mono<EventLogArchive.Loaded> load(@RequestBody Flux<DataBuffer> body) {
+    StringDecoder lines = StringDecoder.allMimeTypes(List.of("\n"), true);
+    lines.setMaxInMemorySize(MAX_LINE_BYTES);
+    return archive.load(lines.decode(body, ResolvableType.forClass(String.class), NDJSON, null));
+  }
+}
