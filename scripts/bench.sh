@@ -10,6 +10,7 @@
 #                                          fleet grown to each size (default 1000 3000 10000)
 #   scripts/bench.sh admission             200 concurrent dry-run pod creates with and without the webhooks
 #   scripts/bench.sh runtime               the tenant runtime's APIs against bare baselines
+#   scripts/bench.sh backup                a tenant of 100,000 events: event-log export, archive size, load
 #   scripts/bench.sh node                  createTenant to Ready on the real local node (1, then 20 at once)
 #   scripts/bench.sh rollout [TENANTS]     a TenantRollout of 200 tenants in 4 waves against the same
 #                                          change applied all at once (local control plane, simulated pods)
@@ -43,6 +44,10 @@ case "$what" in
     mvn -B -q install -DskipTests
     mvn -B -pl tenant-runtime -Pbench verify -Dtest=RuntimeBenchmark -Dsurefire.failIfNoSpecifiedTests=false
     cat tenant-runtime/target/benchmarks/runtime.md ;;
+  backup)
+    mvn -B -q install -DskipTests
+    mvn -B -pl tenant-runtime -Pbench verify -Dtest=BackupBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+    cat tenant-runtime/target/benchmarks/backup.md ;;
   node)
     scripts/images.sh base
     mvn -B -q install -DskipTests -Pimages
@@ -53,5 +58,5 @@ case "$what" in
     mvn -B -pl e2e -Pbench verify -Dtest=RolloutBenchmark -Dbench.tenants="${2:-200}" \
       -Dsurefire.failIfNoSpecifiedTests=false
     cat e2e/target/benchmarks/rollout.md ;;
-  *) echo "usage: scripts/bench.sh operator [SIZES...] | fleet-view [SIZES...] | admission | runtime | node | rollout [TENANTS]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh operator [SIZES...] | fleet-view [SIZES...] | admission | runtime | backup | node | rollout [TENANTS]" >&2; exit 2 ;;
 esac
