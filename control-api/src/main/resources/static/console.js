@@ -126,9 +126,9 @@
   async function loadUsage(name) {
     $("usage").textContent = "asking the runtime…";
     try {
-      const data = await graphql(`query($n: String!) { tenant(name: $n) { usage { projects tasks events liveSubscribers storageBytes } } }`, { n: name });
+      const data = await graphql(`query($n: String!) { tenant(name: $n) { usage { projects tasks events liveSubscribers storageBytes lastActivity } } }`, { n: name });
       const u = data.tenant && data.tenant.usage;
-      $("usage").textContent = u ? `${u.projects} projects · ${u.tasks} tasks · ${u.events} events · ${u.liveSubscribers} live subscribers · ${(u.storageBytes / 1048576).toFixed(1)} MiB stored` : "no answer";
+      $("usage").textContent = u ? `${u.projects} projects · ${u.tasks} tasks · ${u.events} events · ${u.liveSubscribers} live subscribers · ${(u.storageBytes / 1048576).toFixed(1)} MiB stored${u.lastActivity ? ` · last active ${new Date(u.lastActivity).toLocaleString()}` : ""}` : "no answer";
     } catch (error) {
       $("usage").textContent = "unavailable: " + error.message;
     }

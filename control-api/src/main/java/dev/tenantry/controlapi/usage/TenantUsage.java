@@ -52,7 +52,8 @@ public class TenantUsage implements DisposableBean {
   }
 
   /** What a tenant's runtime reports; the error says why it could not be asked or did not answer. */
-  public record UsageView(long projects, long tasks, long events, long liveSubscribers, long storageBytes) {}
+  public record UsageView(long projects, long tasks, long events, long liveSubscribers, long storageBytes,
+      String lastActivity) {}
 
   /** Why there is no usage to show; the message is meant for the admin. */
   public static final class UsageUnavailable extends RuntimeException {
@@ -85,8 +86,11 @@ public class TenantUsage implements DisposableBean {
           .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
           .withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
           .getUsage(GetUsageRequest.getDefaultInstance());
+      // a runtime older than the field answers 0: unknown
+      String lastActivity = usage.getLastActivityUnixMillis() == 0 ? null
+          : java.time.Instant.ofEpochMilli(usage.getLastActivityUnixMillis()).toString();
       return new UsageView(usage.getProjects(), usage.getTasks(), usage.getEvents(), usage.getLiveSubscribers(),
-          usage.getStorageBytes());
+          usage.getStorageBytes(), lastActivity);
     } catch (StatusRuntimeException e) {
       throw new UsageUnavailable("the runtime of tenant '" + tenantName + "' did not answer: "
           + e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : " " + e.getStatus().getDescription()));

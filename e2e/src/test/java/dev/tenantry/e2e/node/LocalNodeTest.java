@@ -160,10 +160,14 @@ class LocalNodeTest {
     }
 
     // the control API asks the runtime itself (gRPC TenantAdmin.GetUsage over TLS to the platform CA)
-    JsonNode usage = controlGraphQl("query { tenant(name: \"e2e-alpha\") { usage { projects events liveSubscribers } } }",
+    JsonNode usage = controlGraphQl(
+        "query { tenant(name: \"e2e-alpha\") { usage { projects events liveSubscribers lastActivity } } }",
         Map.of()).at("/tenant/usage");
     assertThat(usage.path("projects").asInt()).as("usage %s", usage).isEqualTo(1);
     assertThat(usage.path("events").asInt()).isPositive();
+    // the calls above were the tenant's: the runtime counted them (the pod's clock is this host's)
+    assertThat(java.time.Instant.parse(usage.path("lastActivity").asText()))
+        .isAfter(java.time.Instant.now().minus(Duration.ofMinutes(5)));
 
     String ca = new String(Base64.getDecoder().decode(kube.secrets().inNamespace("tenant-e2e-alpha")
         .withName("runtime-tls").get().getData().get("ca.crt")), StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import dev.tenantry.runtime.events.EventBus;
 import dev.tenantry.runtime.project.ProjectService;
 import dev.tenantry.runtime.security.TenantTokens;
 import dev.tenantry.runtime.task.TaskService;
+import dev.tenantry.runtime.usage.ActivityClock;
 import dev.tenantry.runtime.usage.UsageService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -42,10 +43,13 @@ public class GrpcServer implements SmartLifecycle {
   private volatile boolean running;
 
   public GrpcServer(RuntimeSettings settings, TenantTokens tokens, ProjectService projects, TaskService tasks,
-      UsageService usage, EventBus bus, JsonMapper json, MeterRegistry meters, ObservationRegistry observations) {
+      UsageService usage, ActivityClock activity, EventBus bus, JsonMapper json, MeterRegistry meters,
+      ObservationRegistry observations) {
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(settings.grpcPort()))
         .maxInboundMessageSize(1024 * 1024)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        // the last added runs first: activity is recorded only for calls authentication let through
+        .intercept(new ActivityInterceptor(activity))
         .intercept(new GrpcAuthentication(tokens))
         .intercept(new MetricCollectingServerInterceptor(meters))
         .intercept(new ObservationGrpcServerInterceptor(observations))

@@ -17,7 +17,8 @@ final class TenantAdminGrpcService extends TenantAdminGrpc.TenantAdminImplBase {
   @Override
   public void getUsage(GetUsageRequest request, StreamObserver<Usage> observer) {
     Reactive.unary(usage.usage(), u -> Usage.newBuilder().setProjects(u.projects()).setTasks(u.tasks())
-        .setEvents(u.events()).setLiveSubscribers(u.liveSubscribers()).setStorageBytes(u.storageBytes()).build(),
+        .setEvents(u.events()).setLiveSubscribers(u.liveSubscribers()).setStorageBytes(u.storageBytes())
+        .setLastActivityUnixMillis(u.lastActivity().toEpochMilli()).build(),
         observer);
   }
 }

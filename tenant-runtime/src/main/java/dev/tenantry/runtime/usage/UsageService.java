@@ -5,6 +5,7 @@ import dev.tenantry.runtime.store.StorageConfiguration.StorageLocation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.stream.Stream;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
@@ -16,22 +17,26 @@ import reactor.core.scheduler.Schedulers;
 public class UsageService {
 
   /** A snapshot of the tenant's usage. */
-  public record Usage(long projects, long tasks, long events, long liveSubscribers, long storageBytes) {}
+  public record Usage(long projects, long tasks, long events, long liveSubscribers, long storageBytes,
+      Instant lastActivity) {}
 
   private final DatabaseClient db;
   private final EventBus bus;
   private final StorageLocation location;
+  private final ActivityClock activity;
 
-  public UsageService(DatabaseClient db, EventBus bus, StorageLocation location) {
+  public UsageService(DatabaseClient db, EventBus bus, StorageLocation location, ActivityClock activity) {
     this.db = db;
     this.bus = bus;
     this.location = location;
+    this.activity = activity;
   }
 
   public Mono<Usage> usage() {
     return Mono.zip(count("SELECT COUNT(*) AS n FROM projects"), count("SELECT COUNT(*) AS n FROM tasks"),
             count("SELECT sequence AS n FROM event_head WHERE id = 1"), storageBytes())
-        .map(t -> new Usage(t.getT1(), t.getT2(), t.getT3(), bus.liveSubscribers(), t.getT4()));
+        .map(t -> new Usage(t.getT1(), t.getT2(), t.getT3(), bus.liveSubscribers(), t.getT4(),
+            activity.lastActivity()));
   }
 
   private Mono<Long> count(String sql) {

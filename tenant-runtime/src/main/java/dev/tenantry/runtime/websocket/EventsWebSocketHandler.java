@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tenantry.runtime.RuntimeSettings;
 import dev.tenantry.runtime.events.EventBus;
+import dev.tenantry.runtime.usage.ActivityClock;
 import dev.tenantry.runtime.events.EventView;
 import dev.tenantry.runtime.store.StoredEvent;
 import io.micrometer.core.instrument.Counter;
@@ -49,9 +50,12 @@ public class EventsWebSocketHandler implements WebSocketHandler {
    */
   private final Cache<Long, String> envelopes = Caffeine.newBuilder().maximumSize(4096).build();
   private final Counter sent;
+  private final ActivityClock activity;
 
-  public EventsWebSocketHandler(EventBus bus, JsonMapper json, RuntimeSettings settings, MeterRegistry registry) {
+  public EventsWebSocketHandler(EventBus bus, JsonMapper json, RuntimeSettings settings, MeterRegistry registry,
+      ActivityClock activity) {
     this.bus = bus;
+    this.activity = activity;
     this.json = json;
     this.settings = settings;
     registry.gauge("tenantry.websocket.sessions", sessions);
@@ -66,6 +70,7 @@ public class EventsWebSocketHandler implements WebSocketHandler {
     Map<String, Disposable> subscriptions = new ConcurrentHashMap<>();
 
     Mono<Void> input = session.receive()
+        .doOnNext(message -> activity.record())
         .concatMap(message -> handleMessage(session, message, outbound, subscriptions))
         .then();
     Flux<String> heartbeats = Flux.interval(settings.heartbeat())

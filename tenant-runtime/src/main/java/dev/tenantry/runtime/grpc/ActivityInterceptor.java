@@ -1,0 +1,34 @@
+package dev.tenantry.runtime.grpc;
+
+import dev.tenantry.runtime.grpc.v1.TenantAdminGrpc;
+import dev.tenantry.runtime.usage.ActivityClock;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import java.util.Set;
+
+/**
+ * Records the tenant's gRPC calls as activity; it sits inside the authentication interceptor,
+ * so refused calls do not count, and health, reflection and {@code TenantAdmin} (the platform's
+ * questions) are left out.
+ */
+final class ActivityInterceptor implements ServerInterceptor {
+  private static final Set<String> PLATFORM_SERVICES = Set.of(TenantAdminGrpc.SERVICE_NAME,
+      "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
+
+  private final ActivityClock activity;
+
+  ActivityInterceptor(ActivityClock activity) {
+    this.activity = activity;
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+      ServerCallHandler<Q, R> next) {
+    if (!PLATFORM_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
+      activity.record();
+    }
+    return next.startCall(call, headers);
+  }
+}
