@@ -23,6 +23,15 @@ public final class ApiServerWrites {
     return count(client, labels -> true);
   }
 
+  /**
+   * Writes so far that change what the cluster holds: leader-election leases, Events and the
+   * Endpoints the API server keeps re-asserting for itself are renewed on a timer by every
+   * control-plane process and never fall quiet.
+   */
+  public static long content(KubernetesClient client) {
+    return count(client, labels -> !Set.of("leases", "events", "endpoints").contains(labels.get("resource")));
+  }
+
   /** Writes so far to one resource and subresource ({@code ""} for the object itself). */
   public static long to(KubernetesClient client, String resource, String subresource) {
     return count(client, labels -> resource.equals(labels.get("resource"))
