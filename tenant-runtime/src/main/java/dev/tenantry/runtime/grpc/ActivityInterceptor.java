@@ -6,7 +6,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import java.util.Set;
 
 /**
  * Records the tenant's gRPC calls as activity; it sits inside the authentication interceptor,
@@ -14,9 +13,6 @@ import java.util.Set;
  * questions) are left out.
  */
 final class ActivityInterceptor implements ServerInterceptor {
-  private static final Set<String> PLATFORM_SERVICES = Set.of(TenantAdminGrpc.SERVICE_NAME,
-      "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
-
   private final ActivityClock activity;
 
   ActivityInterceptor(ActivityClock activity) {
@@ -26,7 +22,8 @@ final class ActivityInterceptor implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
-    if (!PLATFORM_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
+    String service = call.getMethodDescriptor().getServiceName();
+    if (!TenantAdminGrpc.SERVICE_NAME.equals(service) && !GrpcAuthentication.OPEN_SERVICES.contains(service)) {
       activity.record();
     }
     return next.startCall(call, headers);

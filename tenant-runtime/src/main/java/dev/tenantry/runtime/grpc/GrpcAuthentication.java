@@ -27,7 +27,8 @@ public final class GrpcAuthentication implements ServerInterceptor {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> CORRELATION =
       Metadata.Key.of("x-correlation-id", Metadata.ASCII_STRING_MARSHALLER);
-  private static final Set<String> OPEN_SERVICES = Set.of("grpc.health.v1.Health",
+  /** Services any caller may use without a token: health and reflection. */
+  static final Set<String> OPEN_SERVICES = Set.of("grpc.health.v1.Health",
       "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
   private static final Set<String> READ_METHODS = Set.of("GetProject", "ListProjects", "GetTask", "ListTasks",
       "ListComments", "WatchEvents");

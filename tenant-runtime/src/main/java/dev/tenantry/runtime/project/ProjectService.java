@@ -36,11 +36,11 @@ public class ProjectService {
 
   public Mono<Project> create(Actor actor, String name) {
     String validName = Validation.text("name", name, 200);
-    UUID id = UUID.randomUUID();
+    Project project = new Project(UUID.randomUUID(), validName, false, 1);
     return commands.run(events.append(actor, List.of(
-            new NewEvent(id, AGGREGATE, 1, "ProjectCreated", id, Map.of("name", validName))))
-        .flatMap(stored -> projection.created(new Project(id, validName, false, 1), stored.get(0).sequence())
-            .thenReturn(new Project(id, validName, false, 1))));
+            new NewEvent(project.id(), AGGREGATE, 1, "ProjectCreated", project.id(), Map.of("name", validName))))
+        .flatMap(stored -> projection.created(project, stored.get(0).sequence()))
+        .thenReturn(project));
   }
 
   public Mono<Project> rename(Actor actor, UUID id, String name, Integer expectedVersion) {

@@ -30,6 +30,7 @@ public class TaskProjection {
     this.json = json;
   }
 
+  /** A new task (always in TODO): its rows, and new tasks of its project go after it. */
   Mono<Void> created(Task task, long sequence) {
     return bindTask(db.sql("INSERT INTO tasks (id, project_id, title, description, status, position, assignee, labels,"
             + " due_date, version, created_seq) VALUES (:id, :projectId, :title, :description, :status, :position,"
@@ -37,7 +38,8 @@ public class TaskProjection {
         .bind("projectId", task.projectId())
         .bind("seq", sequence)
         .then()
-        .then(replaceLabels(task));
+        .then(replaceLabels(task))
+        .then(keepNewTasksAfter(task));
   }
 
   Mono<Void> changed(Task task) {
@@ -73,10 +75,7 @@ public class TaskProjection {
    */
   public Mono<Void> replay(StoredEvent event) {
     return switch (event.type()) {
-      case "TaskCreated" -> {
-        Task task = task(event.payload());
-        yield created(task, event.sequence()).then(keepNewTasksAfter(task));
-      }
+      case "TaskCreated" -> created(task(event.payload()), event.sequence());
       case "TaskUpdated", "TaskMoved", "TaskAssigned" -> {
         Task task = task(event.payload());
         yield changed(task).then(task.status() == TaskStatus.TODO ? keepNewTasksAfter(task) : Mono.empty());

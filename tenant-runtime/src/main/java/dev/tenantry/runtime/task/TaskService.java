@@ -59,10 +59,9 @@ public class TaskService {
       if (project.archived()) {
         return Mono.error(new DomainException.Conflict("project " + projectId + " is archived", project.version()));
       }
+      // the project's row is locked: its next TODO position is this task's, and the projection moves it on
       return db.sql("SELECT next_todo_position FROM projects WHERE id = :p")
           .bind("p", projectId).map(row -> ((Number) row.get("next_todo_position")).intValue()).one()
-          .flatMap(position -> db.sql("UPDATE projects SET next_todo_position = :next WHERE id = :p")
-              .bind("next", position + 1).bind("p", projectId).then().thenReturn(position))
           .flatMap(position -> {
             Task task = new Task(id, projectId, validTitle, validDescription, TaskStatus.TODO, position, validAssignee,
                 validLabels, dueDate, 1);
