@@ -1,6 +1,10 @@
 package dev.tenantry.runtime;
 
+import static dev.tenantry.runtime.RuntimeTestSupport.createProject;
+import static dev.tenantry.runtime.RuntimeTestSupport.embedded;
+import static dev.tenantry.runtime.RuntimeTestSupport.http;
 import static dev.tenantry.runtime.RuntimeTestSupport.member;
+import static dev.tenantry.runtime.RuntimeTestSupport.start;
 import static dev.tenantry.runtime.RuntimeTestSupport.viewer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +43,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.BaseSubscriber;
@@ -49,22 +52,6 @@ import org.awaitility.Awaitility;
 /** Runtimes started and stopped as processes would be: restart, two replicas, TLS, dev mode, slow consumers. */
 @ExtendWith(OutputCaptureExtension.class)
 class RuntimeInstancesTest {
-
-  static ConfigurableApplicationContext start(Map<String, Object> properties) {
-    return RuntimeTestSupport.start(properties);
-  }
-
-  static Map<String, Object> embedded(Path dir) {
-    return RuntimeTestSupport.embedded(dir);
-  }
-
-  static WebTestClient http(ConfigurableApplicationContext context) {
-    return RuntimeTestSupport.http(context);
-  }
-
-  static String createProject(WebTestClient http, String name) {
-    return RuntimeTestSupport.createProject(http, name);
-  }
 
   @Test
   void embeddedDataSurvivesARestart(@TempDir Path dir) {

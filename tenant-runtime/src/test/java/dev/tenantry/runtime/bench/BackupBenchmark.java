@@ -81,12 +81,9 @@ class BackupBenchmark {
         databases.forEach(RuntimeTestSupport::dropPostgresDatabase);
       }
     }
-    String table = "| store | events | export | raw | gzip | load into an empty store |\n|---|---|---|---|---|---|\n"
-        + String.join("\n", rows) + "\n";
-    Path out = Path.of("target/benchmarks/backup.md");
-    Files.createDirectories(out.getParent());
-    Files.writeString(out, table);
-    System.out.println("BACKUP BENCHMARK\n" + table);
+    RuntimeBenchmark.writeReport("backup.md", "BACKUP BENCHMARK",
+        "| store | events | export | raw | gzip | load into an empty store |\n|---|---|---|---|---|---|\n"
+            + String.join("\n", rows) + "\n");
   }
 
   Map<String, Object> settings(String storage, String name, List<String> databases) {

@@ -1,7 +1,6 @@
 package dev.tenantry.runtime.bench;
 
 import dev.tenantry.runtime.RuntimeTestSupport;
-import dev.tenantry.runtime.TenantRuntimeApplication;
 import dev.tenantry.runtime.grpc.BearerToken;
 import dev.tenantry.runtime.grpc.GrpcServer;
 import dev.tenantry.runtime.grpc.v1.GetTaskRequest;
@@ -37,7 +36,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
@@ -186,23 +184,24 @@ class RuntimeBenchmark {
   }
 
   static void writeTable(List<String> rows) throws java.io.IOException {
-    String table = "| measurement | per second | p50 | p99 | vs baseline |\n|---|---|---|---|---|\n"
-        + String.join("\n", rows) + "\n";
-    Path out = Path.of("target/benchmarks/runtime.md");
+    writeReport("runtime.md", "RUNTIME BENCHMARK", "| measurement | per second | p50 | p99 | vs baseline |\n|---|---|---|---|---|\n"
+        + String.join("\n", rows) + "\n");
+  }
+
+  /** Writes a benchmark's table to {@code target/benchmarks/<file>} and prints it under {@code heading}. */
+  static void writeReport(String file, String heading, String table) throws java.io.IOException {
+    Path out = Path.of("target/benchmarks", file);
     Files.createDirectories(out.getParent());
     Files.writeString(out, table);
-    System.out.println("RUNTIME BENCHMARK\n" + table);
+    System.out.println(heading + "\n" + table);
   }
 
   static ConfigurableApplicationContext start(Path dir, Map<String, Object> extra) {
-    Map<String, Object> all = new HashMap<>(Map.of("server.port", 0, "management.server.port", 0,
-        "tenantry.grpc-port", 0, "tenantry.tenant", RuntimeTestSupport.TENANT,
-        "tenantry.jwks", RuntimeTestSupport.jwksFile(dir).toString(), "tenantry.data-dir", dir.resolve("data").toString(),
-        "logging.level.root", "WARN",
+    Map<String, Object> all = new HashMap<>(RuntimeTestSupport.embedded(dir));
+    all.putAll(Map.of("logging.level.root", "WARN",
         "management.tracing.sampling.probability", System.getProperty("bench.sampling", "0.1")));
     all.putAll(extra);
-    return new SpringApplicationBuilder(TenantRuntimeApplication.class)
-        .run(all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+    return RuntimeTestSupport.start(all);
   }
 
   /** The fat jar as the README starts it, and the image's layout as a small pod starts it. */
