@@ -52,7 +52,8 @@ class CrdValidationTest {
 
   @Test
   void bothCrdsAreEstablishedAndClusterScoped(KubernetesClient client) {
-    for (String name : List.of("tenants.tenantry.dev", "tenantplans.tenantry.dev", "tenantrollouts.tenantry.dev")) {
+    for (String name : List.of("tenants.tenantry.dev", "tenantplans.tenantry.dev", "tenantrollouts.tenantry.dev",
+        "tenantbackups.tenantry.dev", "tenantbackupschedules.tenantry.dev", "tenantrestores.tenantry.dev")) {
       CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
       assertThat(crd.getSpec().getScope()).isEqualTo("Cluster");
       assertThat(crd.getSpec().getNames().getCategories()).containsExactly("tenantry");
@@ -65,6 +66,58 @@ class CrdValidationTest {
     assertThat(client.apiextensions().v1().customResourceDefinitions().withName("tenants.tenantry.dev").get()
             .getSpec().getNames().getShortNames())
         .containsExactly("tn");
+  }
+
+  static Stream<Arguments> badBackupObjects() {
+    return Stream.of(
+        Arguments.of("tenantbackups", "TenantBackup", Map.of("tenant", "acme", "ttl", "7 days"),
+            "spec.ttl: Invalid value: \"7 days\""),
+        Arguments.of("tenantbackups", "TenantBackup", Map.of("ttl", "P7D"), "spec.tenant: Required value"),
+        Arguments.of("tenantbackups", "TenantBackup", Map.of("tenant", "Not_A_Tenant"), "spec.tenant: Invalid value"),
+        Arguments.of("tenantrestores", "TenantRestore", Map.of("target", Map.of("tenant", "copy")),
+            "spec.backup: Required value"),
+        Arguments.of("tenantrestores", "TenantRestore", Map.of("backup", "b1", "target", Map.of("tenant", "UPPER")),
+            "spec.target.tenant: Invalid value"),
+        Arguments.of("tenantbackupschedules", "TenantBackupSchedule",
+            Map.of("tenant", "acme", "schedule", "every night"), "spec.schedule: Invalid value"),
+        Arguments.of("tenantbackupschedules", "TenantBackupSchedule",
+            Map.of("tenant", "acme", "schedule", "0 2 * * *", "keep", 0), "spec.keep: Invalid value: 0"));
+  }
+
+  @ParameterizedTest(name = "{1} {2}")
+  @MethodSource("badBackupObjects")
+  void malformedBackupsRestoresAndSchedulesAreRefused(String plural, String kind, Map<String, Object> spec,
+      String expected, KubernetesClient client) {
+    ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(TenantryApi.GROUP)
+        .withVersion(TenantryApi.VERSION).withPlural(plural).withKind(kind).withNamespaced(false).build();
+    GenericKubernetesResource object = new GenericKubernetesResourceBuilder()
+        .withApiVersion(TenantryApi.API_VERSION).withKind(kind)
+        .withNewMetadata().withName("bad").endMetadata()
+        .addToAdditionalProperties("spec", spec).build();
+    assertThatThrownBy(() -> client.genericKubernetesResources(context).resource(object).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(422);
+          assertThat(e.getMessage()).contains(expected);
+        });
+  }
+
+  @Test
+  void aScheduleGetsItsDefaultsAndABackupItsColumns(KubernetesClient client) {
+    ResourceDefinitionContext schedules = new ResourceDefinitionContext.Builder().withGroup(TenantryApi.GROUP)
+        .withVersion(TenantryApi.VERSION).withPlural("tenantbackupschedules").withKind("TenantBackupSchedule")
+        .withNamespaced(false).build();
+    GenericKubernetesResource created = client.genericKubernetesResources(schedules).resource(
+        new GenericKubernetesResourceBuilder().withApiVersion(TenantryApi.API_VERSION).withKind("TenantBackupSchedule")
+            .withNewMetadata().withName("nightly").endMetadata()
+            .addToAdditionalProperties("spec", Map.of("tenant", "acme", "schedule", "0 2 * * *")).build()).create();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) created.getAdditionalProperties().get("spec");
+    assertThat(spec).containsEntry("keep", 7).containsEntry("timeZone", "UTC");
+    assertThat(client.apiextensions().v1().customResourceDefinitions().withName("tenantbackups.tenantry.dev").get()
+            .getSpec().getVersions().get(0).getAdditionalPrinterColumns())
+        .extracting(c -> c.getName()).containsExactlyInAnyOrder("Tenant", "Phase", "Size", "Events", "Age");
+    assertThat(client.apiextensions().v1().customResourceDefinitions().withName("tenantrestores.tenantry.dev").get()
+        .getSpec().getNames().getShortNames()).containsExactly("tnrs");
   }
 
   @Test

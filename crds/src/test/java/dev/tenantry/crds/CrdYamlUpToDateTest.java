@@ -19,7 +19,8 @@ class CrdYamlUpToDateTest {
   private static final Path GENERATED = Path.of("target/classes/META-INF/fabric8");
 
   @ParameterizedTest
-  @ValueSource(strings = {"tenants.tenantry.dev", "tenantplans.tenantry.dev", "tenantrollouts.tenantry.dev"})
+  @ValueSource(strings = {"tenants.tenantry.dev", "tenantplans.tenantry.dev", "tenantrollouts.tenantry.dev",
+      "tenantbackups.tenantry.dev", "tenantbackupschedules.tenantry.dev", "tenantrestores.tenantry.dev"})
   void committedYamlMatchesTheModel(String crdName) throws IOException {
     Path generated = GENERATED.resolve(crdName + "-v1.yml");
     Path committed = Path.of(crdName + "-v1.yaml");
@@ -40,8 +41,9 @@ class CrdYamlUpToDateTest {
   void everyGeneratedCrdIsCommitted() throws IOException {
     try (var files = Files.list(GENERATED)) {
       List<String> generated = files.map(p -> p.getFileName().toString().replace(".yml", ".yaml")).sorted().toList();
-      assertThat(generated).containsExactly("tenantplans.tenantry.dev-v1.yaml", "tenantrollouts.tenantry.dev-v1.yaml",
-          "tenants.tenantry.dev-v1.yaml");
+      assertThat(generated).containsExactly("tenantbackups.tenantry.dev-v1.yaml",
+          "tenantbackupschedules.tenantry.dev-v1.yaml", "tenantplans.tenantry.dev-v1.yaml",
+          "tenantrestores.tenantry.dev-v1.yaml", "tenantrollouts.tenantry.dev-v1.yaml", "tenants.tenantry.dev-v1.yaml");
     }
   }
 }

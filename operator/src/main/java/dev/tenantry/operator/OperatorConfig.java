@@ -1,6 +1,7 @@
 package dev.tenantry.operator;
 
 import dev.tenantry.operator.admission.WebhookSettings;
+import dev.tenantry.operator.backup.BackupSettings;
 import dev.tenantry.operator.database.PostgresAdmin;
 import java.time.Duration;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.UUID;
  * @param leaseDuration how long a leader's lease lasts without renewal; a standby takes over
  *     at most this long after the leader dies
  * @param webhook the tenant-isolation admission webhooks every replica serves
+ * @param backup where backups go and how long their steps may wait
  */
 public record OperatorConfig(
     String platformNamespace,
@@ -24,7 +26,8 @@ public record OperatorConfig(
     int reconcileThreads,
     Duration leaseDuration,
     Optional<PostgresAdmin> postgres,
-    WebhookSettings webhook) {
+    WebhookSettings webhook,
+    BackupSettings backup) {
 
   public static final String DEFAULT_NAMESPACE = "tenantry-system";
   /** The operator's ServiceAccount as the chart names it. */
@@ -51,13 +54,17 @@ public record OperatorConfig(
                 namespace),
             env.getOrDefault("TENANTRY_WEBHOOK_CONFIGURATION", WebhookSettings.DEFAULT_CONFIGURATION),
             env.getOrDefault("TENANTRY_OPERATOR_IDENTITY",
-                "system:serviceaccount:" + namespace + ":" + DEFAULT_SERVICE_ACCOUNT)));
+                "system:serviceaccount:" + namespace + ":" + DEFAULT_SERVICE_ACCOUNT)),
+        new BackupSettings(
+            java.nio.file.Path.of(env.getOrDefault("TENANTRY_BACKUP_DIR", BackupSettings.DEFAULT_DIRECTORY)),
+            Duration.ofSeconds(integer(env, "TENANTRY_BACKUP_RUNTIME_TIMEOUT_SECONDS", "600", 1, 86_400)),
+            Duration.ofSeconds(integer(env, "TENANTRY_BACKUP_TENANT_WAIT_SECONDS", "600", 1, 86_400))));
   }
 
   /** The same settings with another identity, HTTP port and leader election switch (tests run several). */
   public OperatorConfig withInstance(String id, int port, boolean election) {
     return new OperatorConfig(platformNamespace, port, ingressNamespace, election, id, reconcileThreads, leaseDuration,
-        postgres, webhook);
+        postgres, webhook, backup);
   }
 
   private static int integer(Map<String, String> env, String name, String fallback, int min, int max) {

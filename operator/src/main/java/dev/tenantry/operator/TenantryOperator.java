@@ -2,10 +2,17 @@ package dev.tenantry.operator;
 
 import dev.tenantry.operator.admission.AdmissionWebhookServer;
 import dev.tenantry.operator.admission.WebhookCaBundle;
+import dev.tenantry.operator.backup.BackupStore;
+import dev.tenantry.operator.backup.TenantBackupReconciler;
+import dev.tenantry.operator.backup.TenantRestoreReconciler;
+import dev.tenantry.operator.backup.VolumeBackupStore;
 import dev.tenantry.operator.database.TenantDatabases;
 import dev.tenantry.operator.pki.CertificateAuthority;
 import dev.tenantry.operator.pki.PlatformCaStore;
 import dev.tenantry.operator.rollout.TenantRolloutReconciler;
+import dev.tenantry.operator.runtimeapi.OperatorSigningKey;
+import dev.tenantry.operator.runtimeapi.RuntimeAdminClient;
+import dev.tenantry.operator.runtimeapi.RuntimeAddresses;
 import dev.tenantry.operator.tenant.model.PlatformSettings;
 import dev.tenantry.operator.kube.ClusterEvents;
 import dev.tenantry.operator.tenant.TenantMetrics;
@@ -62,25 +69,37 @@ public final class TenantryOperator implements AutoCloseable {
         .build();
     // a replica that loses its lease exits so Kubernetes restarts it as a clean standby
     TenantryOperator running = start(config, client, Clock.systemUTC(), TenantTracing.fromEnvironment(System.getenv()),
-        writes, true);
+        writes, true, RuntimeAddresses.serviceClusterIp());
     Runtime.getRuntime().addShutdownHook(new Thread(running::close, "operator-shutdown"));
   }
 
   /** Starts an operator with {@code client}; the caller closes it (tests run it in-process). */
   public static TenantryOperator start(OperatorConfig config, KubernetesClient client, Clock clock) {
-    return start(config, client, clock, TenantTracing.fromEnvironment(System.getenv()), new ApiWriteCounter(), false);
+    return start(config, client, clock, TenantTracing.fromEnvironment(System.getenv()), new ApiWriteCounter(), false,
+        RuntimeAddresses.serviceClusterIp());
+  }
+
+  /**
+   * As {@link #start(OperatorConfig, KubernetesClient, Clock)}, reaching tenant runtimes at
+   * {@code runtimes} (tests run them as local processes, not behind Services).
+   */
+  public static TenantryOperator start(OperatorConfig config, KubernetesClient client, Clock clock,
+      RuntimeAddresses runtimes) {
+    return start(config, client, clock, TenantTracing.fromEnvironment(System.getenv()), new ApiWriteCounter(), false,
+        runtimes);
   }
 
   /** As {@link #start(OperatorConfig, KubernetesClient, Clock)}, with the given tracing. */
   public static TenantryOperator start(OperatorConfig config, KubernetesClient client, Clock clock,
       TenantTracing tracing) {
-    return start(config, client, clock, tracing, new ApiWriteCounter(), false);
+    return start(config, client, clock, tracing, new ApiWriteCounter(), false, RuntimeAddresses.serviceClusterIp());
   }
 
   private static TenantryOperator start(OperatorConfig config, KubernetesClient client, Clock clock,
-      TenantTracing tracing, ApiWriteCounter writes, boolean exitOnLostLease) {
+      TenantTracing tracing, ApiWriteCounter writes, boolean exitOnLostLease, RuntimeAddresses runtimeAddresses) {
     ensureNamespace(client, config.platformNamespace());
     CertificateAuthority ca = new PlatformCaStore(client, config.platformNamespace(), clock).loadOrCreate();
+    OperatorSigningKey signingKey = OperatorSigningKey.loadOrCreate(client, config.platformNamespace(), clock);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -99,7 +118,8 @@ public final class TenantryOperator implements AutoCloseable {
         config.ingressNamespace(),
         config.postgres().map(p -> p.tenantHost()),
         config.postgres().map(p -> p.tenantPort()).orElse(5432),
-        client.supports(PodDisruptionBudget.class));
+        client.supports(PodDisruptionBudget.class),
+        signingKey.publicJwk());
 
 
     Operator operator = new Operator(overrider -> {
@@ -120,6 +140,11 @@ public final class TenantryOperator implements AutoCloseable {
     ClusterEvents events = new ClusterEvents(client, clock);
     operator.register(new TenantReconciler(settings, ca, databases, clock, events, new TenantMetrics(registry), tracing));
     operator.register(new TenantRolloutReconciler(clock, events));
+    BackupStore backups = new VolumeBackupStore(config.backup().directory());
+    RuntimeAdminClient runtimes = new RuntimeAdminClient(runtimeAddresses, ca.certificate(), signingKey,
+        config.backup().runtimeTimeout());
+    operator.register(new TenantBackupReconciler(backups, runtimes, config.backup(), clock, events));
+    operator.register(new TenantRestoreReconciler(backups, runtimes, config.backup(), clock, events));
     operator.start();
     OperatorHttpServer http = new OperatorHttpServer(config.httpPort(),
         () -> true,

@@ -4,15 +4,8 @@ import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.testkit.RuntimePods;
 import dev.tenantry.testkit.KubeApiServer;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import dev.tenantry.testkit.OperatorServiceAccount;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
@@ -49,36 +42,8 @@ public final class OperatorFixture {
    * The operator's ServiceAccount bound to exactly {@code operator/rbac/operator-rbac.yaml}, and
    * a client acting as it: what the chart installs, for tests that run the operator in-process.
    */
-  public static KubernetesClient asOperatorServiceAccount(KubeApiServer server, KubernetesClient admin)
-      throws java.io.IOException {
-    String ns = PLATFORM_NAMESPACE;
-    String account = OperatorConfig.DEFAULT_SERVICE_ACCOUNT;
-    if (admin.namespaces().withName(ns).get() == null) {
-      admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-    }
-    admin.resource(new ServiceAccountBuilder().withNewMetadata().withName(account).withNamespace(ns)
-        .endMetadata().build()).createOr(existing -> existing.update());
-    try (InputStream rbac = Files.newInputStream(Path.of("rbac/operator-rbac.yaml"))) {
-      for (HasMetadata object : admin.load(rbac).items()) {
-        if ("Role".equals(object.getKind())) {
-          object.getMetadata().setNamespace(ns);
-        }
-        admin.resource(object).forceConflicts().serverSideApply();
-      }
-    }
-    admin.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName("tenantry-operator").endMetadata()
-        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
-        .withName("tenantry-operator").endRoleRef()
-        .addNewSubject().withKind("ServiceAccount").withName(account).withNamespace(ns).endSubject()
-        .build()).forceConflicts().serverSideApply();
-    admin.resource(new RoleBindingBuilder().withNewMetadata().withName("tenantry-operator-leader-election")
-        .withNamespace(ns).endMetadata()
-        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
-        .withName("tenantry-operator-leader-election").endRoleRef()
-        .addNewSubject().withKind("ServiceAccount").withName(account).withNamespace(ns).endSubject()
-        .build()).forceConflicts().serverSideApply();
-    return server.newImpersonatingClient("system:serviceaccount:" + ns + ":" + account,
-        List.of("system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"));
+  public static KubernetesClient asOperatorServiceAccount(KubeApiServer server, KubernetesClient admin) {
+    return OperatorServiceAccount.bind(server, admin, PLATFORM_NAMESPACE);
   }
 
   public static OperatorConfig config() {

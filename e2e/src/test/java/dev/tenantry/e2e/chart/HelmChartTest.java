@@ -147,6 +147,38 @@ class HelmChartTest {
     assertThat(ingress.getSpec().getTls().get(0).getSecretName()).isEqualTo("tenantry-tls");
   }
 
+  @Test
+  void theOperatorKeepsBackupsOnAVolumeItsReplicasShare() {
+    List<HasMetadata> objects = Chart.parse(Chart.helm().template().withName(Chart.RELEASE)
+        .withNamespace(Chart.NAMESPACE).call());
+    Deployment operator = Chart.find(objects, Deployment.class, "tenantry-operator");
+    var pod = operator.getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+    String directory = env(container).get("TENANTRY_BACKUP_DIR");
+    assertThat(container.getVolumeMounts()).anySatisfy(m -> {
+      assertThat(m.getMountPath()).isEqualTo(directory);
+      assertThat(pod.getVolumes()).anySatisfy(v -> {
+        assertThat(v.getName()).isEqualTo(m.getName());
+        assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("tenantry-backups");
+      });
+    });
+    var claim = Chart.find(objects, io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class, "tenantry-backups");
+    assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+    assertThat(claim.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
+    // two replicas and a ReadWriteOnce volume: both on the node that mounts it
+    assertThat(pod.getAffinity().getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
+        .singleElement().satisfies(term -> assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+
+    List<HasMetadata> shared = Chart.parse(Chart.helm().template().withName(Chart.RELEASE)
+        .withNamespace(Chart.NAMESPACE).set("backup.volume.accessMode", "ReadWriteMany")
+        .set("backup.volume.existingClaim", "nfs-backups").call());
+    var sharedPod = Chart.find(shared, Deployment.class, "tenantry-operator").getSpec().getTemplate().getSpec();
+    assertThat(sharedPod.getAffinity()).isNull();
+    assertThat(sharedPod.getVolumes()).anySatisfy(v -> assertThat(v.getPersistentVolumeClaim() == null ? null
+        : v.getPersistentVolumeClaim().getClaimName()).isEqualTo("nfs-backups"));
+    assertThat(shared).noneMatch(o -> o.getKind().equals("PersistentVolumeClaim"));
+  }
+
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource(delimiter = '|', value = {
       "operator.replicas|-1|replicas",
@@ -159,6 +191,7 @@ class HelmChartTest {
       "operator.webhook.timeoutSeconds|60|timeoutSeconds",
       "plans.Bad_Name.runtime.image|x|Bad_Name",
       "image.registry|registry.example.com|registry",
+      "backup.volume.accessMode|ReadWriteSometimes|accessMode",
   })
   void badValuesFailWithTheSchemasMessage(String key, String value, String named) {
     assertThatThrownBy(() -> Chart.helm().template().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)

@@ -6,11 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantry.crds.backup.BackupPhase;
+import dev.tenantry.crds.backup.TenantBackup;
+import dev.tenantry.crds.backup.TenantBackupSpec;
+import dev.tenantry.crds.backup.TenantRestore;
+import dev.tenantry.crds.backup.TenantRestoreSpec;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.runtime.grpc.v1.ListProjectsRequest;
 import dev.tenantry.runtime.grpc.v1.ProjectServiceGrpc;
 import dev.tenantry.testkit.PlatformChart;
 import dev.tenantry.testkit.TenantryCrds;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -18,7 +24,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -40,7 +45,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -318,6 +322,47 @@ class LocalNodeTest {
 
   @Test
   @Order(7)
+  void aBackupOnThePlatformVolumeBringsADeletedTenantBackWithItsData() throws Exception {
+    // the operator pod streams the runtime's event log over gRPC and TLS to the Service's cluster IP
+    TenantBackup backup = new TenantBackup();
+    backup.setMetadata(new ObjectMetaBuilder().withName("e2e-alpha-1").build());
+    backup.setSpec(new TenantBackupSpec("e2e-alpha", null));
+    kube.resource(backup).create();
+    waitUntil("backup e2e-alpha-1 finished", Duration.ofMinutes(2), () -> finished(
+        kube.resources(TenantBackup.class).withName("e2e-alpha-1").get()), "tenant-e2e-alpha");
+    TenantBackup done = kube.resources(TenantBackup.class).withName("e2e-alpha-1").get();
+    assertThat(done.getStatus().getPhase()).as("%s", done.getStatus().getConditions()).isEqualTo(BackupPhase.Completed);
+    assertThat(done.getStatus().getEventPosition()).isPositive();
+
+    controlGraphQl("mutation { deleteTenant(name: \"e2e-alpha\") { name } }", Map.of());
+    waitUntil("e2e-alpha and its namespace gone", Duration.ofMinutes(3), () ->
+        kube.resources(Tenant.class).withName("e2e-alpha").get() == null
+            && kube.namespaces().withName("tenant-e2e-alpha").get() == null, "tenant-e2e-alpha");
+
+    TenantRestore restore = new TenantRestore();
+    restore.setMetadata(new ObjectMetaBuilder().withName("e2e-alpha-back").build());
+    restore.setSpec(new TenantRestoreSpec("e2e-alpha-1", null));
+    kube.resource(restore).create();
+    waitUntil("restore e2e-alpha-back finished", PROVISIONING, () -> {
+      TenantRestore current = kube.resources(TenantRestore.class).withName("e2e-alpha-back").get();
+      return current.getStatus() != null && current.getStatus().getPhase() != null
+          && current.getStatus().getPhase().finished();
+    }, "tenant-e2e-alpha");
+    TenantRestore restored = kube.resources(TenantRestore.class).withName("e2e-alpha-back").get();
+    assertThat(restored.getStatus().getPhase()).as("%s", restored.getStatus().getConditions())
+        .isEqualTo(BackupPhase.Completed);
+    assertThat(restored.getStatus().getEventPosition()).isEqualTo(done.getStatus().getEventPosition());
+    JsonNode projects = runtimeGraphQl(runtimeUri("e2e-alpha"), tenantToken("e2e-alpha"), "{ projects { items { name } } }");
+    assertThat(projects.at("/projects/items/0/name").asText()).isEqualTo("Launch");
+  }
+
+  static boolean finished(TenantBackup backup) {
+    return backup != null && backup.getStatus() != null && backup.getStatus().getPhase() != null
+        && backup.getStatus().getPhase().finished();
+  }
+
+  @Test
+  @Order(8)
   void deletionRemovesTheNamespaceAndAppliesTheDatabasePolicy() throws Exception {
     // a Retain tenant whose runtime never needs to start: its database is made before its pods
     controlGraphQl("""
@@ -348,7 +393,7 @@ class LocalNodeTest {
   static final String NEXT = "tenantry/tenant-runtime:0.1.0-next";
 
   @Test
-  @Order(8)
+  @Order(9)
   void aRolloutMovesSixTenantsInWavesToANewTagAndKeepsTheirData() throws Exception {
     // a second version without a registry: the same image under a new tag, as a push would add it
     platform.cluster.script("node.sh", "tag", RUNTIME, NEXT);
@@ -399,7 +444,7 @@ class LocalNodeTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aRolloutToAnImageThatNeverPullsFailsAtTheCanaryAndRollsBack() throws Exception {
     Map<String, Long> generations = new java.util.HashMap<>();
     for (String name : FLEET) {
@@ -470,14 +515,7 @@ class LocalNodeTest {
   }
 
   static CallCredentials bearer(String token) {
-    return new CallCredentials() {
-      @Override
-      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        applier.apply(headers);
-      }
-    };
+    return dev.tenantry.e2e.GrpcBearer.of(token);
   }
 
   static boolean databaseExists(Connection db, String name) throws Exception {

@@ -84,12 +84,20 @@ public class EventLogArchive {
    * commands that arrive meanwhile wait and then append after the loaded events.
    */
   public Mono<Loaded> load(Flux<String> lines) {
+    return load(lines, false);
+  }
+
+  /**
+   * As {@link #load(Flux)}; with {@code replace}, what the store holds is deleted first in the
+   * same transaction (an in-place restore): a refused archive leaves the old data as it was.
+   */
+  public Mono<Loaded> load(Flux<String> lines, boolean replace) {
     return commands.run(events.lockHead().flatMap(head -> {
-      if (head != 0) {
+      if (head != 0 && !replace) {
         return Mono.error(new DomainException.Conflict("the store is not empty (its log is at " + head
             + "): a backup loads only into an empty store", null));
       }
-      return lines.filter(line -> !line.isBlank())
+      return (replace ? events.clear() : Mono.<Void>empty()).thenMany(lines).filter(line -> !line.isBlank())
           .switchOnFirst((first, all) -> {
             if (!first.hasValue()) {
               return Mono.error(invalid("the archive is empty: no header line"));

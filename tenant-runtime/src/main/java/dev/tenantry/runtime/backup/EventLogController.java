@@ -18,7 +18,8 @@ import reactor.core.publisher.Mono;
 /**
  * The event log for the platform's backups ({@code platform-backup} role): {@code GET} streams
  * it up to a position as NDJSON (the position in a response header, before the body), {@code
- * PUT} loads such a stream into an empty store.
+ * PUT} loads such a stream into an empty store, or with {@code replace=true} in place of what
+ * the store holds (in one transaction: a refused archive leaves the old data).
  */
 @RestController
 @RequestMapping(EventLogController.PATH)
@@ -49,7 +50,8 @@ public class EventLogController {
    * Netty release a buffer twice when a bad archive ended the load early.
    */
   @PutMapping(consumes = MediaType.APPLICATION_NDJSON_VALUE)
-  Mono<EventLogArchive.Loaded> load(@RequestBody(required = false) Flux<DataBuffer> body) {
+  Mono<EventLogArchive.Loaded> load(@RequestBody(required = false) Flux<DataBuffer> body,
+      @RequestParam(defaultValue = "false") boolean replace) {
     // an empty body is the load's to refuse, with its own words
     return DataBufferUtils.join(body == null ? Flux.empty() : body, MAX_ARCHIVE_BYTES)
         .map(joined -> {
@@ -60,6 +62,6 @@ public class EventLogController {
           }
         })
         .defaultIfEmpty("")
-        .flatMap(text -> archive.load(Flux.fromStream(text.lines())));
+        .flatMap(text -> archive.load(Flux.fromStream(text.lines()), replace));
   }
 }

@@ -1,5 +1,6 @@
 package dev.tenantry.runtime.grpc;
 
+import dev.tenantry.runtime.grpc.v1.PlatformBackupGrpc;
 import dev.tenantry.runtime.security.Roles;
 import dev.tenantry.runtime.security.TenantTokens;
 import dev.tenantry.runtime.store.Actor;
@@ -19,7 +20,8 @@ import org.springframework.security.oauth2.jwt.JwtException;
 /**
  * Verifies the bearer token in the {@code authorization} metadata: UNAUTHENTICATED without a
  * valid token of this tenant, PERMISSION_DENIED when a viewer calls a writing method or a
- * non-admin asks for usage. Health checks and reflection need no token.
+ * non-admin asks for usage; {@code PlatformBackup} takes only the platform's backup role.
+ * Health checks and reflection need no token.
  */
 public final class GrpcAuthentication implements ServerInterceptor {
   static final Context.Key<Actor> ACTOR = Context.key("tenantry-actor");
@@ -58,6 +60,14 @@ public final class GrpcAuthentication implements ServerInterceptor {
     }
     List<String> roles = jwt.getClaimAsStringList(TenantTokens.ROLES_CLAIM);
     String method = call.getMethodDescriptor().getBareMethodName();
+    if (PlatformBackupGrpc.SERVICE_NAME.equals(service)) {
+      // the platform's own door: its role opens nothing else, and no tenant role opens it
+      if (!roles.contains(Roles.PLATFORM_BACKUP)) {
+        return refuse(call, Status.PERMISSION_DENIED.withDescription("PlatformBackup needs the "
+            + Roles.PLATFORM_BACKUP + " role"));
+      }
+      return next.startCall(call, headers);
+    }
     if (roles.stream().noneMatch(Roles.ALL::contains)) {
       return refuse(call, Status.PERMISSION_DENIED.withDescription("the tenant APIs need one of the roles " + Roles.ALL));
     }

@@ -1,6 +1,7 @@
 package dev.tenantry.runtime.grpc;
 
 import dev.tenantry.runtime.RuntimeSettings;
+import dev.tenantry.runtime.backup.EventLogArchive;
 import dev.tenantry.runtime.events.EventBus;
 import dev.tenantry.runtime.project.ProjectService;
 import dev.tenantry.runtime.security.TenantTokens;
@@ -44,7 +45,7 @@ public class GrpcServer implements SmartLifecycle {
 
   public GrpcServer(RuntimeSettings settings, TenantTokens tokens, ProjectService projects, TaskService tasks,
       UsageService usage, ActivityClock activity, EventBus bus, JsonMapper json, MeterRegistry meters,
-      ObservationRegistry observations) {
+      ObservationRegistry observations, EventLogArchive eventLog) {
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(settings.grpcPort()))
         .maxInboundMessageSize(1024 * 1024)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
@@ -56,6 +57,7 @@ public class GrpcServer implements SmartLifecycle {
         .addService(new ProjectGrpcService(projects))
         .addService(new TaskGrpcService(tasks, bus, settings, json))
         .addService(new TenantAdminGrpcService(usage))
+        .addService(new PlatformBackupGrpcService(eventLog))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
     if (!settings.remoteJwks()) {

@@ -111,6 +111,17 @@ public class EventStore {
         .one();
   }
 
+  /**
+   * Empties every table of the store and sets the head to 0, in the transaction that holds the
+   * head: an in-place restore replaces the data all at once or not at all.
+   */
+  public Mono<Void> clear() {
+    return Flux.just("DELETE FROM comments", "DELETE FROM task_labels", "DELETE FROM tasks", "DELETE FROM projects",
+            "DELETE FROM events", "UPDATE event_head SET sequence = 0 WHERE id = 1")
+        .concatMap(statement -> db.sql(statement).then())
+        .then();
+  }
+
   /** Sets the head after a restore (in the transaction that holds it). */
   public Mono<Void> moveHead(long sequence) {
     return db.sql("UPDATE event_head SET sequence = :sequence WHERE id = 1").bind("sequence", sequence).then();

@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tenantry.runtime.RuntimeTestSupport;
 import dev.tenantry.runtime.grpc.BearerToken;
 import dev.tenantry.runtime.grpc.GrpcServer;
+import dev.tenantry.runtime.grpc.v1.EventLogChunk;
+import dev.tenantry.runtime.grpc.v1.ExportEventLogRequest;
+import dev.tenantry.runtime.grpc.v1.ImportEventLogResponse;
+import dev.tenantry.runtime.grpc.v1.PlatformBackupGrpc;
 import dev.tenantry.runtime.grpc.v1.CreateProjectRequest;
 import dev.tenantry.runtime.grpc.v1.ListProjectsRequest;
 import dev.tenantry.runtime.grpc.v1.ProjectServiceGrpc;
@@ -105,6 +109,93 @@ class EventLogBackupTest {
       assertThat(query(target, "SELECT position, status, version FROM tasks WHERE title = 'after the restore'"))
           .isEqualTo(query(source, "SELECT position, status, version FROM tasks WHERE title = 'after the restore'"));
       assertThat(head(target)).isEqualTo(position + 1).isEqualTo(head(source));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"embedded", "postgres"})
+  void anInPlaceLoadReplacesEverythingOrNothing(String storage) {
+    try (var runtime = RuntimeTestSupport.start(store(storage, "runtime", RuntimeTestSupport.TENANT))) {
+      fillWithWork(runtime);
+      String archive = export(http(runtime), null);
+      var backedUp = rows(runtime);
+      // written after the backup: gone once the backup is loaded in place
+      RuntimeTestSupport.createProject(http(runtime), "After the backup");
+      List<String> lines = Arrays.asList(archive.split("\n"));
+
+      // a truncated archive is refused and the store keeps everything, the newer project included
+      http(runtime).put().uri(EventLogController.PATH + "?replace=true").headers(h -> h.setBearerAuth(BACKUP))
+          .contentType(MediaType.APPLICATION_NDJSON)
+          .bodyValue(String.join("\n", lines.subList(0, lines.size() - 2)) + "\n").exchange()
+          .expectStatus().isBadRequest();
+      assertThat(count(runtime, "projects")).isEqualTo(3);
+      refused(runtime, archive, 409, "not empty");
+
+      http(runtime).put().uri(EventLogController.PATH + "?replace=true").headers(h -> h.setBearerAuth(BACKUP))
+          .contentType(MediaType.APPLICATION_NDJSON).bodyValue(archive).exchange()
+          .expectStatus().isOk().expectBody().jsonPath("$.position").isEqualTo(header(archive).position());
+      assertThat(rows(runtime)).isEqualTo(backedUp);
+      // and the log goes on from the backup's position
+      RuntimeTestSupport.createProject(http(runtime), "After the restore");
+      assertThat(head(runtime)).isEqualTo(header(archive).position() + 1);
+    }
+  }
+
+  @Test
+  void theOperatorsGrpcDoorExportsAndImportsTheSameLogAndOpensToTheBackupRoleOnly() throws Exception {
+    try (var source = RuntimeTestSupport.start(store("embedded", "source", RuntimeTestSupport.TENANT));
+        var target = RuntimeTestSupport.start(store("postgres", "target", RuntimeTestSupport.TENANT))) {
+      fillWithWork(source);
+      String overRest = export(http(source), null);
+      ManagedChannel from = NettyChannelBuilder.forAddress("127.0.0.1", source.getBean(GrpcServer.class).port())
+          .usePlaintext().build();
+      ManagedChannel to = NettyChannelBuilder.forAddress("127.0.0.1", target.getBean(GrpcServer.class).port())
+          .usePlaintext().build();
+      try {
+        var chunks = new ArrayList<EventLogChunk>();
+        PlatformBackupGrpc.newBlockingStub(from).withCallCredentials(new BearerToken(BACKUP))
+            .exportEventLog(ExportEventLogRequest.getDefaultInstance()).forEachRemaining(chunks::add);
+        String overGrpc = chunks.stream().map(c -> c.getNdjson().toStringUtf8()).collect(Collectors.joining());
+        // the same lines but the header's export time
+        assertThat(overGrpc.lines().skip(1).toList()).isEqualTo(overRest.lines().skip(1).toList());
+        assertThat(chunks.get(0).getPosition()).isEqualTo(header(overRest).position());
+
+        var answer = new java.util.concurrent.CompletableFuture<ImportEventLogResponse>();
+        var upload = PlatformBackupGrpc.newStub(to).withCallCredentials(new BearerToken(BACKUP))
+            .importEventLog(new io.grpc.stub.StreamObserver<>() {
+              @Override
+              public void onNext(ImportEventLogResponse value) {
+                answer.complete(value);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() { }
+            });
+        // pieces need not end on line ends: the runtime joins them
+        byte[] bytes = overGrpc.getBytes(StandardCharsets.UTF_8);
+        for (int offset = 0; offset < bytes.length; offset += 1000) {
+          upload.onNext(EventLogChunk.newBuilder().setNdjson(com.google.protobuf.ByteString.copyFrom(bytes, offset,
+              Math.min(1000, bytes.length - offset))).build());
+        }
+        upload.onCompleted();
+        assertThat(answer.get(60, java.util.concurrent.TimeUnit.SECONDS).getPosition())
+            .isEqualTo(header(overRest).position());
+        assertThat(rows(target)).isEqualTo(rows(source));
+
+        assertThatThrownBy(() -> PlatformBackupGrpc.newBlockingStub(from)
+                .withCallCredentials(new BearerToken(RuntimeTestSupport.admin()))
+                .exportEventLog(ExportEventLogRequest.getDefaultInstance()).hasNext())
+            .isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+      } finally {
+        from.shutdownNow();
+        to.shutdownNow();
+      }
     }
   }
 

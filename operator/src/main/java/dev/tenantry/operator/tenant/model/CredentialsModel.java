@@ -1,6 +1,7 @@
 package dev.tenantry.operator.tenant.model;
 
 import dev.tenantry.crds.TenantryApi;
+import dev.tenantry.operator.runtimeapi.OperatorSigningKey;
 import dev.tenantry.operator.kube.SecretData;
 import dev.tenantry.operator.pki.ServingCertificate;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -32,8 +33,12 @@ public final class CredentialsModel {
     this.model = model;
   }
 
-  /** Tenant name, enabled features and the platform JWKS the runtime verifies tokens with. */
-  public ConfigMap configMap(String jwks) {
+  /**
+   * Tenant name, enabled features and the JWKS the runtime verifies tokens with: the control
+   * API's published keys and the operator's own.
+   */
+  public ConfigMap configMap(String platformJwks) {
+    String jwks = OperatorSigningKey.mergedJwks(platformJwks, model.settings().operatorJwk());
     Map<String, String> data = new LinkedHashMap<>();
     data.put("tenant", model.tenantName());
     data.put("features", model.enabledFeatures());

@@ -8,11 +8,14 @@ import java.util.Optional;
  * @param postgresTenantHost the host tenant pods use to reach the platform
  *     PostgreSQL, when one is configured
  * @param podDisruptionBudgets whether the cluster serves {@code policy/v1}
+ * @param operatorJwk the operator's public signing key (a JWK in JSON), which every tenant's
+ *     JWKS carries beside the control API's keys
  */
 public record PlatformSettings(
     String platformNamespace,
     String ingressNamespace,
     Optional<String> postgresTenantHost,
     int postgresTenantPort,
-    boolean podDisruptionBudgets) {
+    boolean podDisruptionBudgets,
+    String operatorJwk) {
 }

@@ -16,11 +16,16 @@ import org.junit.jupiter.api.Test;
 class CredentialsModelTest {
 
   @Test
-  void theConfigMapCarriesTenantFeaturesAndThePlatformJwks() {
+  void theConfigMapCarriesTenantFeaturesAndThePlatformKeysWithTheOperatorsKey() throws Exception {
     CredentialsModel credentials = new TenantModel(tenant("acme"), plan(StorageType.Embedded, 1), SETTINGS).credentials();
-    var data = credentials.configMap("{\"keys\":[]}").getData();
-    assertThat(data).containsEntry("tenant", "acme").containsEntry("features", "rest,graphql,websocket")
-        .containsEntry("jwks.json", "{\"keys\":[]}");
+    var data = credentials.configMap("{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"control-api\","
+        + "\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"}]}")
+        .getData();
+    assertThat(data).containsEntry("tenant", "acme").containsEntry("features", "rest,graphql,websocket");
+    var keys = com.nimbusds.jose.jwk.JWKSet.parse(data.get("jwks.json")).getKeys();
+    assertThat(keys).extracting(com.nimbusds.jose.jwk.JWK::getKeyID)
+        .containsExactly("control-api", com.nimbusds.jose.jwk.JWK.parse(SETTINGS.operatorJwk()).getKeyID());
+    assertThat(keys).noneMatch(com.nimbusds.jose.jwk.JWK::isPrivate);
   }
 
   @Test

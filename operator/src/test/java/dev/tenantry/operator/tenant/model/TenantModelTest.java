@@ -24,13 +24,15 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import java.util.List;
 import java.util.Optional;
+import dev.tenantry.operator.runtimeapi.OperatorSigningKey;
 import org.junit.jupiter.api.Test;
 
 /** The effective configuration and what spans the sub-models (storage, endpoints, owners, policy), without a cluster. */
 class TenantModelTest {
 
   static final PlatformSettings SETTINGS =
-      new PlatformSettings("tenantry-system", "ingress-nginx", Optional.of("pg.platform.svc"), 5432, true);
+      new PlatformSettings("tenantry-system", "ingress-nginx", Optional.of("pg.platform.svc"), 5432, true,
+          OperatorSigningKey.ephemeral(java.time.Clock.systemUTC()).publicJwk());
 
   static TenantPlan plan(StorageType storage, int replicas) {
     TenantPlan plan = new TenantPlan();
