@@ -4,6 +4,7 @@ import dev.tenantry.operator.admission.AdmissionWebhookServer;
 import dev.tenantry.operator.admission.WebhookCaBundle;
 import dev.tenantry.operator.backup.BackupStore;
 import dev.tenantry.operator.backup.TenantBackupReconciler;
+import dev.tenantry.operator.backup.TenantBackupScheduleReconciler;
 import dev.tenantry.operator.backup.TenantRestoreReconciler;
 import dev.tenantry.operator.backup.VolumeBackupStore;
 import dev.tenantry.operator.database.TenantDatabases;
@@ -145,6 +146,7 @@ public final class TenantryOperator implements AutoCloseable {
         config.backup().runtimeTimeout());
     operator.register(new TenantBackupReconciler(backups, runtimes, config.backup(), clock, events));
     operator.register(new TenantRestoreReconciler(backups, runtimes, config.backup(), clock, events));
+    operator.register(new TenantBackupScheduleReconciler(clock, events));
     operator.start();
     OperatorHttpServer http = new OperatorHttpServer(config.httpPort(),
         () -> true,

@@ -16,6 +16,8 @@ import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.backup.BackupPhase;
 import dev.tenantry.crds.backup.RestoreMode;
 import dev.tenantry.crds.backup.TenantBackup;
+import dev.tenantry.crds.backup.TenantBackupSchedule;
+import dev.tenantry.crds.backup.TenantBackupScheduleSpec;
 import dev.tenantry.crds.backup.TenantBackupSpec;
 import dev.tenantry.crds.backup.TenantRestore;
 import dev.tenantry.crds.backup.TenantRestoreSpec;
@@ -297,6 +299,57 @@ class TenantBackupRestoreTest {
     assertThat(archive).doesNotExist();
   }
 
+  @Test
+  @Order(8)
+  void aScheduleEveryMinuteKeepsExactlyKeepBackups() {
+    for (int i = 1; i <= 3; i++) {
+      TenantBackup older = backupOf("every-minute-older-" + i, "acme", null);
+      older.getMetadata().setLabels(Map.of("backup.tenantry.dev/schedule", "every-minute", TenantryApi.TENANT_LABEL, "acme"));
+      admin.resource(older).create();
+      awaitBackup(older.getMetadata().getName(), BackupPhase.Completed);
+    }
+    TenantBackupSchedule schedule = new TenantBackupSchedule();
+    schedule.setMetadata(new ObjectMetaBuilder().withName("every-minute").build());
+    TenantBackupScheduleSpec spec = new TenantBackupScheduleSpec();
+    spec.setTenant("acme");
+    spec.setSchedule("* * * * *");
+    spec.setKeep(2);
+    schedule.setSpec(spec);
+    admin.resource(schedule).create();
+
+    // it fires within a minute; then the newest two completed backups are all that is left
+    TenantBackupSchedule fired = await().until(() -> admin.resources(TenantBackupSchedule.class)
+        .withName("every-minute").get(), current -> current.getStatus() != null
+            && !current.getStatus().getLastBackups().isEmpty());
+    String made = fired.getStatus().getLastBackups().get(0);
+    assertThat(made).startsWith("every-minute-");
+    awaitBackup(made, BackupPhase.Completed);
+    await().until(() -> scheduled("every-minute"), names -> names.size() == 2);
+    assertThat(scheduled("every-minute")).containsExactlyInAnyOrder("every-minute-older-3", made);
+    assertThat(backups.resolve("tenants/acme/every-minute-older-1.tnb.gz")).doesNotExist();
+    assertThat(condition(fired.getStatus().getConditions(), "Ready").getStatus()).isEqualTo("True");
+    admin.resource(fired).delete();
+
+    TenantBackupSchedule bad = new TenantBackupSchedule();
+    bad.setMetadata(new ObjectMetaBuilder().withName("never").build());
+    TenantBackupScheduleSpec badSpec = new TenantBackupScheduleSpec();
+    badSpec.setTenant("acme");
+    badSpec.setSchedule("61 * * * *");
+    bad.setSpec(badSpec);
+    admin.resource(bad).create();
+    TenantBackupSchedule refused = await().until(() -> admin.resources(TenantBackupSchedule.class).withName("never")
+        .get(), current -> current.getStatus() != null && !current.getStatus().getConditions().isEmpty());
+    Condition ready = condition(refused.getStatus().getConditions(), "Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+    assertThat(ready.getMessage()).contains("'61 * * * *'");
+  }
+
+  static List<String> scheduled(String schedule) {
+    return admin.resources(TenantBackup.class).withLabel("backup.tenantry.dev/schedule", schedule).list().getItems()
+        .stream().map(b -> b.getMetadata().getName()).toList();
+  }
+
   // ---- the platform
 
   /** A tenant on the pro plan (every API) with the given store. */
@@ -358,7 +411,11 @@ class TenantBackupRestoreTest {
   }
 
   static Condition condition(List<Condition> conditions) {
-    return conditions.stream().filter(c -> c.getType().equals("Complete")).findFirst().orElseThrow();
+    return condition(conditions, "Complete");
+  }
+
+  static Condition condition(List<Condition> conditions, String type) {
+    return conditions.stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
   }
 
   static void assertFailed(List<Condition> conditions, String reason, String message) {

@@ -131,7 +131,7 @@ class TenantModelTest {
     TenantModel second = new TenantModel(tenant("acme"), plan(StorageType.Postgres, 2), SETTINGS);
     assertThat(first.runtime().deployment()).isEqualTo(second.runtime().deployment());
     assertThat(first.namespacePolicy().networkPolicy()).isEqualTo(second.namespacePolicy().networkPolicy());
-    assertThat(first.credentials().configMap("{}")).isEqualTo(second.credentials().configMap("{}"));
+    assertThat(first.credentials().configMap("{\"keys\":[]}")).isEqualTo(second.credentials().configMap("{\"keys\":[]}"));
   }
 
   static String env(List<EnvVar> env, String name) {
