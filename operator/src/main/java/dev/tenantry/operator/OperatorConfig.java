@@ -57,6 +57,7 @@ public record OperatorConfig(
                 "system:serviceaccount:" + namespace + ":" + DEFAULT_SERVICE_ACCOUNT)),
         new BackupSettings(
             java.nio.file.Path.of(env.getOrDefault("TENANTRY_BACKUP_DIR", BackupSettings.DEFAULT_DIRECTORY)),
+            BackupSettings.s3FromEnvironment(env),
             Duration.ofSeconds(integer(env, "TENANTRY_BACKUP_RUNTIME_TIMEOUT_SECONDS", "600", 1, 86_400)),
             Duration.ofSeconds(integer(env, "TENANTRY_BACKUP_TENANT_WAIT_SECONDS", "600", 1, 86_400))));
   }

@@ -6,7 +6,6 @@ import dev.tenantry.operator.backup.BackupStore;
 import dev.tenantry.operator.backup.TenantBackupReconciler;
 import dev.tenantry.operator.backup.TenantBackupScheduleReconciler;
 import dev.tenantry.operator.backup.TenantRestoreReconciler;
-import dev.tenantry.operator.backup.VolumeBackupStore;
 import dev.tenantry.operator.database.TenantDatabases;
 import dev.tenantry.operator.pki.CertificateAuthority;
 import dev.tenantry.operator.pki.PlatformCaStore;
@@ -51,15 +50,18 @@ public final class TenantryOperator implements AutoCloseable {
   private final TenantTracing tracing;
   private final Optional<AdmissionWebhookServer> webhook;
   private final Optional<WebhookCaBundle> caBundle;
+  private final BackupStore backups;
 
   private TenantryOperator(Operator operator, OperatorHttpServer http, Optional<TenantDatabases> databases,
-      TenantTracing tracing, Optional<AdmissionWebhookServer> webhook, Optional<WebhookCaBundle> caBundle) {
+      TenantTracing tracing, Optional<AdmissionWebhookServer> webhook, Optional<WebhookCaBundle> caBundle,
+      BackupStore backups) {
     this.operator = operator;
     this.http = http;
     this.databases = databases;
     this.tracing = tracing;
     this.webhook = webhook;
     this.caBundle = caBundle;
+    this.backups = backups;
   }
 
   public static void main(String[] args) {
@@ -141,7 +143,7 @@ public final class TenantryOperator implements AutoCloseable {
     ClusterEvents events = new ClusterEvents(client, clock);
     operator.register(new TenantReconciler(settings, ca, databases, clock, events, new TenantMetrics(registry), tracing));
     operator.register(new TenantRolloutReconciler(clock, events));
-    BackupStore backups = new VolumeBackupStore(config.backup().directory());
+    BackupStore backups = config.backup().store();
     RuntimeAdminClient runtimes = new RuntimeAdminClient(runtimeAddresses, ca.certificate(), signingKey,
         config.backup().runtimeTimeout());
     operator.register(new TenantBackupReconciler(backups, runtimes, config.backup(), clock, events));
@@ -154,7 +156,7 @@ public final class TenantryOperator implements AutoCloseable {
         registry);
     LOG.info("tenantry operator {} started: platform namespace {}, probes and metrics on port {}",
         config.instanceId(), config.platformNamespace(), http.port());
-    return new TenantryOperator(operator, http, databases, tracing, webhook, caBundle);
+    return new TenantryOperator(operator, http, databases, tracing, webhook, caBundle, backups);
   }
 
   public int httpPort() {
@@ -187,5 +189,12 @@ public final class TenantryOperator implements AutoCloseable {
     webhook.ifPresent(AdmissionWebhookServer::close);
     databases.ifPresent(TenantDatabases::close);
     tracing.close();
+    if (backups instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.warn("closing the backup store: {}", e.getMessage());
+      }
+    }
   }
 }

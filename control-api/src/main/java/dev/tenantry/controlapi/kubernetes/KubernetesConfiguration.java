@@ -1,6 +1,9 @@
 package dev.tenantry.controlapi.kubernetes;
 
 import dev.tenantry.crds.plan.TenantPlan;
+import dev.tenantry.crds.backup.TenantBackup;
+import dev.tenantry.crds.backup.TenantBackupSchedule;
+import dev.tenantry.crds.backup.TenantRestore;
 import dev.tenantry.crds.rollout.TenantRollout;
 import dev.tenantry.crds.tenant.Tenant;
 import io.fabric8.kubernetes.api.model.Event;
@@ -47,6 +50,28 @@ public class KubernetesConfiguration {
   @Bean(destroyMethod = "close")
   SharedIndexInformer<TenantRollout> rolloutInformer(KubernetesClient client) {
     SharedIndexInformer<TenantRollout> informer = client.resources(TenantRollout.class).runnableInformer(0);
+    informer.run();
+    return informer;
+  }
+
+  @Bean(destroyMethod = "close")
+  SharedIndexInformer<TenantBackup> backupInformer(KubernetesClient client) {
+    SharedIndexInformer<TenantBackup> informer = client.resources(TenantBackup.class).runnableInformer(0);
+    informer.run();
+    return informer;
+  }
+
+  @Bean(destroyMethod = "close")
+  SharedIndexInformer<TenantRestore> restoreInformer(KubernetesClient client) {
+    SharedIndexInformer<TenantRestore> informer = client.resources(TenantRestore.class).runnableInformer(0);
+    informer.run();
+    return informer;
+  }
+
+  @Bean(destroyMethod = "close")
+  SharedIndexInformer<TenantBackupSchedule> backupScheduleInformer(KubernetesClient client) {
+    SharedIndexInformer<TenantBackupSchedule> informer =
+        client.resources(TenantBackupSchedule.class).runnableInformer(0);
     informer.run();
     return informer;
   }

@@ -46,15 +46,20 @@ public class ProvisioningWebSocketHandler implements WebSocketHandler {
 
   private final ProvisioningFeed tenants;
   private final RolloutFeed rollouts;
+  private final BackupFeed backups;
+  private final RestoreFeed restores;
   private final JsonMapper json;
   private final ControlApiSettings settings;
   private final ReactiveJwtDecoder tokens;
   private final JwtAuthenticationConverter roles;
 
-  public ProvisioningWebSocketHandler(ProvisioningFeed tenants, RolloutFeed rollouts, JsonMapper json,
-      ControlApiSettings settings, ReactiveJwtDecoder tokens, JwtAuthenticationConverter roles) {
+  public ProvisioningWebSocketHandler(ProvisioningFeed tenants, RolloutFeed rollouts, BackupFeed backups,
+      RestoreFeed restores, JsonMapper json, ControlApiSettings settings, ReactiveJwtDecoder tokens,
+      JwtAuthenticationConverter roles) {
     this.tenants = tenants;
     this.rollouts = rollouts;
+    this.backups = backups;
+    this.restores = restores;
     this.json = json;
     this.settings = settings;
     this.tokens = tokens;
@@ -98,7 +103,9 @@ public class ProvisioningWebSocketHandler implements WebSocketHandler {
       ended = ROLLOUT_DELETED;
     } else {
       feed = Flux.merge(tenants.follow(null, settings.subscriberBuffer(), closeSlow),
-          rollouts.follow(null, settings.subscriberBuffer(), closeSlow));
+          rollouts.follow(null, settings.subscriberBuffer(), closeSlow),
+          backups.follow(null, settings.subscriberBuffer(), closeSlow),
+          restores.follow(null, settings.subscriberBuffer(), closeSlow));
       ended = null;
     }
     Flux<String> updates = feed

@@ -177,6 +177,22 @@ class HelmChartTest {
     assertThat(sharedPod.getVolumes()).anySatisfy(v -> assertThat(v.getPersistentVolumeClaim() == null ? null
         : v.getPersistentVolumeClaim().getClaimName()).isEqualTo("nfs-backups"));
     assertThat(shared).noneMatch(o -> o.getKind().equals("PersistentVolumeClaim"));
+
+    List<HasMetadata> s3 = Chart.parse(Chart.helm().template().withName(Chart.RELEASE)
+        .withNamespace(Chart.NAMESPACE).set("backup.s3.bucket", "tenantry-backups")
+        .set("backup.s3.endpoint", "https://minio.storage:9000").set("backup.s3.pathStyle", "true")
+        .set("backup.s3.credentialsSecret", "backup-keys").call());
+    var s3Pod = Chart.find(s3, Deployment.class, "tenantry-operator").getSpec().getTemplate().getSpec();
+    assertThat(env(s3Pod.getContainers().get(0))).containsEntry("TENANTRY_BACKUP_S3_BUCKET", "tenantry-backups")
+        .containsEntry("TENANTRY_BACKUP_S3_ENDPOINT", "https://minio.storage:9000")
+        .containsEntry("TENANTRY_BACKUP_S3_PATH_STYLE", "true")
+        .doesNotContainKey("TENANTRY_BACKUP_DIR");
+    assertThat(s3Pod.getContainers().get(0).getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("TENANTRY_BACKUP_S3_SECRET_ACCESS_KEY");
+      assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("backup-keys");
+    });
+    assertThat(s3Pod.getAffinity()).isNull();
+    assertThat(s3).noneMatch(o -> o.getKind().equals("PersistentVolumeClaim"));
   }
 
   @ParameterizedTest(name = "{0}={1}")
