@@ -1,6 +1,6 @@
 // The Tenantry admin console: GraphQL for reads and writes, /ws/provisioning for live progress.
 (() => {
-  const state = { token: sessionStorage.getItem("tenantry-token"), tenants: new Map(), selected: null, socket: null,
+  const state = { token: sessionStorage.getItem("tenantry-token"), tenants: new Map(), selected: null, socket: null, backups: new Map(),
     rollouts: new Map(), selectedRollout: null };
   const $ = (id) => document.getElementById(id);
 
@@ -134,6 +134,81 @@
     }
   }
 
+  // ------------------------------------------------------------------ backups of the selected tenant
+
+  const BACKUP_FIELDS = "name tenant phase sizeBytes eventPosition completedAt createdAt message";
+  const bytes = (n) => n == null ? "" : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
+  const age = (at) => {
+    if (!at) return "";
+    const s = Math.max(0, Math.round((Date.now() - new Date(at).getTime()) / 1000));
+    return s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : s < 172800 ? `${Math.round(s / 3600)}h` : `${Math.round(s / 86400)}d`;
+  };
+
+  async function loadBackups(name) {
+    const data = await graphql(`query($t: String) { backups(tenant: $t) { ${BACKUP_FIELDS} } }`, { t: name });
+    state.backups = new Map(data.backups.map((b) => [b.name, b]));
+    renderBackups();
+  }
+
+  function onBackupUpdate(update) {
+    if (!state.backups) return;
+    if (update.type === "backup-deleted") {
+      state.backups.delete(update.backup);
+    } else if (update.tenant === state.selected) {
+      const current = state.backups.get(update.backup) || { name: update.backup, tenant: update.tenant };
+      state.backups.set(update.backup, Object.assign({}, current, {
+        phase: update.phase, sizeBytes: update.sizeBytes, eventPosition: update.eventPosition, message: update.message,
+      }));
+    }
+    renderBackups();
+  }
+
+  function renderBackups() {
+    const rows = [...(state.backups || new Map()).values()].filter((b) => b.tenant === state.selected)
+      .sort((a, b) => String(b.createdAt || "").localeCompare(String(a.createdAt || "")));
+    $("backups").querySelector("tbody").innerHTML = rows.map((b) => `
+      <tr data-backup="${b.name}" title="${b.message || ""}">
+        <td>${b.name}</td><td data-testid="backup-phase">${b.phase}</td><td>${bytes(b.sizeBytes)}</td>
+        <td>${b.eventPosition == null ? "" : b.eventPosition}</td><td>${age(b.completedAt || b.createdAt)}</td>
+        <td>${b.phase === "Completed" ? `<button data-restore="${b.name}">Restore</button>
+          <button data-clone="${b.name}">Clone</button>` : ""}</td>
+      </tr>`).join("");
+    $("backups-empty").hidden = rows.length > 0;
+  }
+
+  $("backup-now").addEventListener("click", async () => {
+    $("backup-error").textContent = "";
+    try {
+      const data = await graphql(`mutation($t: String!) { createBackup(input: {tenant: $t}) { ${BACKUP_FIELDS} } }`,
+        { t: state.selected });
+      state.backups.set(data.createBackup.name, data.createBackup);
+      renderBackups();
+    } catch (error) {
+      $("backup-error").textContent = error.message;
+    }
+  });
+
+  $("backups").addEventListener("click", async (event) => {
+    const restore = event.target.dataset.restore;
+    const clone = event.target.dataset.clone;
+    if (!restore && !clone) return;
+    $("backup-error").textContent = "";
+    const target = clone ? $("clone-name").value.trim() : null;
+    if (clone && !target) {
+      $("backup-error").textContent = "name the new tenant in “clone to…” first";
+      return;
+    }
+    if (restore && !confirm(`Restore ${state.selected} from ${restore}? Data written since is replaced.`)) return;
+    try {
+      const data = await graphql(`mutation($i: RestoreBackupInput!) { restoreBackup(input: $i) { name targetTenant } }`,
+        { i: { backup: restore || clone, targetTenant: target } });
+      $("backup-error").textContent = `restore ${data.restoreBackup.name} started`
+        + (target ? `: the clone ${target} appears in the tenant list as it provisions` : "");
+    } catch (error) {
+      $("backup-error").textContent = error.message;
+    }
+  });
+
   async function loadEvents(name) {
     const data = await graphql(`query($n: String!) { tenant(name: $n) { events { type reason message time } } }`, { n: name });
     $("events").innerHTML = ((data.tenant && data.tenant.events) || [])
@@ -160,6 +235,13 @@
       if (update.type === "heartbeat") return;
       if (update.type === "rollout" || update.type === "rollout-deleted") {
         onRolloutUpdate(update);
+        return;
+      }
+      if (update.type === "backup" || update.type === "backup-deleted") {
+        onBackupUpdate(update);
+        return;
+      }
+      if (update.type === "restore" || update.type === "restore-deleted") {
         return;
       }
       if (update.type === "deleted") {
@@ -314,6 +396,7 @@
     refreshTenant(state.selected);
     loadEvents(state.selected);
     loadUsage(state.selected);
+    loadBackups(state.selected).catch((error) => { $("backup-error").textContent = error.message; });
   });
 
   $("create-form").addEventListener("submit", async (event) => {
