@@ -25,7 +25,7 @@ import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.StorageType;
 import dev.tenantry.crds.tenant.StorageSpec;
 import dev.tenantry.crds.tenant.TenantSpec;
-import dev.tenantry.e2e.GrpcBearer;
+import dev.tenantry.operator.runtimeapi.BearerCallCredentials;
 import dev.tenantry.operator.OperatorConfig;
 import dev.tenantry.operator.TenantryOperator;
 import dev.tenantry.operator.pki.CertificateAuthority;
@@ -492,7 +492,7 @@ class TenantBackupRestoreTest {
         .overrideAuthority(TenantryApi.runtimeServiceHost(tenant))
         .build();
     try {
-      ProjectServiceGrpc.newBlockingStub(channel).withCallCredentials(GrpcBearer.of(token(tenant, List.of("tenant-admin"))))
+      ProjectServiceGrpc.newBlockingStub(channel).withCallCredentials(new BearerCallCredentials(token(tenant, List.of("tenant-admin"))))
           .withDeadlineAfter(10, TimeUnit.SECONDS)
           .createProject(CreateProjectRequest.newBuilder().setName("Beta over gRPC").build());
     } finally {

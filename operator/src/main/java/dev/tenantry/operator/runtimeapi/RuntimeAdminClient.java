@@ -10,7 +10,6 @@ import dev.tenantry.runtime.grpc.v1.PlatformBackupGrpc;
 import io.grpc.CallCredentials;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -24,7 +23,6 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -197,15 +195,7 @@ public final class RuntimeAdminClient {
   }
 
   private CallCredentials bearer(String tenant) {
-    String token = key.backupToken(tenant, TOKEN_TTL);
-    return new CallCredentials() {
-      @Override
-      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        applier.apply(headers);
-      }
-    };
+    return new BearerCallCredentials(key.backupToken(tenant, TOKEN_TTL));
   }
 
   private static RuntimeCallFailed failed(String tenant, String what, StatusRuntimeException e) {
