@@ -196,7 +196,7 @@ class TenantBackupRestoreTest {
 
   @Test
   @Order(3)
-  void aPostgresTenantIsClonedWithItsData() throws Exception {
+  void aPostgresTenantIsClonedAndBroughtBackAfterADeleteWithItsData() throws Exception {
     createTenant("globex", StorageType.Postgres);
     runtimes.start("globex");
     awaitTenantReady("globex");
@@ -210,6 +210,16 @@ class TenantBackupRestoreTest {
     awaitRestore("globex-clone", BackupPhase.Completed);
     assertThat(projects("globex-copy", "globex-copy")).isEqualTo(before);
     assertThat(eventLogHead("globex-copy")).isEqualTo(backup.getStatus().getEventPosition());
+
+    // deleted with its database (deletionPolicy Delete), then brought back into a new, empty one
+    deleteTenant("globex");
+    restore("globex-back", "globex-1", null);
+    runtimes.start("globex");
+    TenantRestore back = awaitRestore("globex-back", BackupPhase.Completed);
+    assertThat(back.getStatus().getMode()).isEqualTo(RestoreMode.Recreate);
+    assertThat(projects("globex", "globex")).isEqualTo(before);
+    createProjectOverRest("globex", "After the restore");
+    assertThat(eventLogHead("globex")).isEqualTo(backup.getStatus().getEventPosition() + 1);
   }
 
   @Test

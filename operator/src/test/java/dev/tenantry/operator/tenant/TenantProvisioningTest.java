@@ -14,6 +14,7 @@ import dev.tenantry.crds.tenant.Phase;
 import dev.tenantry.crds.tenant.StorageSpec;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.OperatorFixture;
+import dev.tenantry.operator.runtimeapi.OperatorSigningKey;
 import dev.tenantry.operator.TenantryOperator;
 import dev.tenantry.operator.pki.CertificateAuthority;
 import dev.tenantry.operator.pki.ServingCertificate;
@@ -66,7 +67,7 @@ class TenantProvisioningTest {
   }
 
   @Test
-  void aTenantBecomesANamespaceWithEveryDependentOwnedByIt(KubernetesClient client) {
+  void aTenantBecomesANamespaceWithEveryDependentOwnedByIt(KubernetesClient client) throws Exception {
     Tenant tenant = Tenant.onPlan("alpha", "free");
     tenant.getSpec().setDisplayName("Alpha");
     tenant.getSpec().setOwners(List.of(new Owner(Owner.Kind.User, "alice@alpha.example"),
@@ -115,8 +116,14 @@ class TenantProvisioningTest {
         .containsExactly("User:alice@alpha.example", "Group:alpha-admins");
 
     ConfigMap config = client.configMaps().inNamespace(ns).withName("tenant-config").get();
-    assertThat(config.getData()).containsEntry("tenant", "alpha").containsEntry("jwks.json", OperatorFixture.JWKS)
-        .containsEntry("features", "rest,graphql,websocket");
+    assertThat(config.getData()).containsEntry("tenant", "alpha").containsEntry("features", "rest,graphql,websocket");
+    // the control API's published keys and the operator's own public key, nothing private
+    String operatorKey = decode(client.secrets().inNamespace(OperatorFixture.PLATFORM_NAMESPACE)
+        .withName(OperatorSigningKey.SECRET_NAME).get(), "key.jwk");
+    var keys = com.nimbusds.jose.jwk.JWKSet.parse(config.getData().get("jwks.json")).getKeys();
+    assertThat(keys).extracting(com.nimbusds.jose.jwk.JWK::getKeyID)
+        .containsExactly("test", com.nimbusds.jose.jwk.JWK.parse(operatorKey).getKeyID());
+    assertThat(keys).noneMatch(com.nimbusds.jose.jwk.JWK::isPrivate);
 
     Secret tls = client.secrets().inNamespace(ns).withName("runtime-tls").get();
     ServingCertificate certificate = new ServingCertificate(decode(tls, "tls.crt"), decode(tls, "tls.key"),
