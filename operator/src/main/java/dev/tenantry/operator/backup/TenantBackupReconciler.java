@@ -128,6 +128,12 @@ public final class TenantBackupReconciler implements Reconciler<TenantBackup>, C
           log.position(), stored.sizeBytes());
       return expire(completed, context);
     } catch (RuntimeCallFailed e) {
+      Instant deadline = created(backup).plus(settings.tenantWait());
+      if (e.isTransient() && clock.instant().isBefore(deadline)) {
+        patchStatus(running, BackupStatuses.backupWaiting(running, "RuntimeUnreachable",
+            e.getMessage() + "; trying again", clock.instant()), context);
+        return UpdateControl.<TenantBackup>noUpdate().rescheduleAfter(TenantRestoreReconciler.RETRY_UNREACHABLE);
+      }
       return fail(running, context, "RuntimeUnavailable", e.getMessage());
     } catch (BackupStoreException e) {
       return fail(running, context, "StoreUnavailable", e.getMessage());

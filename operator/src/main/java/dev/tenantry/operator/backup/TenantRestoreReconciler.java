@@ -58,6 +58,8 @@ public final class TenantRestoreReconciler implements Reconciler<TenantRestore> 
   public static final String RESTORED_FROM_ANNOTATION = "backup." + TenantryApi.GROUP + "/restored-from";
   static final String TENANTS = "restore-tenants";
   static final String BACKUPS = "restore-backups";
+  /** A runtime Ready before its Service routes to it is asked again this soon, until the deadline. */
+  static final Duration RETRY_UNREACHABLE = Duration.ofSeconds(3);
   private static final Logger LOG = LoggerFactory.getLogger(TenantRestoreReconciler.class);
 
   private final BackupStore store;
@@ -198,6 +200,12 @@ public final class TenantRestoreReconciler implements Reconciler<TenantRestore> 
           backup.getMetadata().getName(), target, status.getMode(), position);
       return UpdateControl.noUpdate();
     } catch (RuntimeCallFailed e) {
+      Instant deadline = Instant.parse(status.getStartedAt()).plus(settings.tenantWait());
+      if (e.isTransient() && clock.instant().isBefore(deadline)) {
+        patchStatus(restore, BackupStatuses.restoreWaiting(restore, "RuntimeUnreachable",
+            e.getMessage() + "; trying again", clock.instant()), context);
+        return UpdateControl.<TenantRestore>noUpdate().rescheduleAfter(RETRY_UNREACHABLE);
+      }
       undo(restore, tenant.get(), context);
       return fail(restore, context, "RuntimeRefused", e.getMessage()
           + (creates ? "; the tenant this restore created is deleted" : "; the tenant's data is unchanged"));

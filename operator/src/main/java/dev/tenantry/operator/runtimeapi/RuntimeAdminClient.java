@@ -52,10 +52,25 @@ public final class RuntimeAdminClient {
     this.callTimeout = callTimeout;
   }
 
-  /** Why a runtime could not be asked or refused; the message is meant for a condition. */
+  /**
+   * Why a runtime could not be asked or refused; the message is meant for a condition. A
+   * transient failure (the runtime could not be reached: gRPC UNAVAILABLE, e.g. a pod Ready
+   * before its Service routes to it) is worth another try; a refusal is not.
+   */
   public static final class RuntimeCallFailed extends Exception {
+    private final boolean transientFailure;
+
     public RuntimeCallFailed(String message) {
+      this(message, false);
+    }
+
+    public RuntimeCallFailed(String message, boolean transientFailure) {
       super(message);
+      this.transientFailure = transientFailure;
+    }
+
+    public boolean isTransient() {
+      return transientFailure;
     }
   }
 
@@ -182,7 +197,7 @@ public final class RuntimeAdminClient {
   private ManagedChannel channel(Tenant tenant) throws RuntimeCallFailed {
     String name = tenant.getMetadata().getName();
     InetSocketAddress address = addresses.grpc(tenant).orElseThrow(() ->
-        new RuntimeCallFailed("the runtime of tenant '" + name + "' has no address yet"));
+        new RuntimeCallFailed("the runtime of tenant '" + name + "' has no address yet", true));
     try {
       return NettyChannelBuilder.forAddress(address.getHostString(), address.getPort())
           .sslContext(GrpcSslContexts.forClient().trustManager(platformCa).build())
@@ -202,7 +217,8 @@ public final class RuntimeAdminClient {
     Status status = e.getStatus();
     String cause = status.getCause() == null ? "" : " (" + status.getCause().getMessage() + ")";
     return new RuntimeCallFailed("the runtime of tenant '" + tenant + "' " + what + ": " + status.getCode()
-        + (status.getDescription() == null ? "" : " " + status.getDescription()) + cause);
+        + (status.getDescription() == null ? "" : " " + status.getDescription()) + cause,
+        status.getCode() == Status.Code.UNAVAILABLE);
   }
 
   /** The chunks of a streamed export as one stream of bytes; a broken call surfaces as an IOException. */
