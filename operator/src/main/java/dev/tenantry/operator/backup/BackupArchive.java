@@ -76,7 +76,7 @@ public final class BackupArchive {
         throw new ArchiveInvalid("the archive holds " + events + " events, its manifest promises "
             + manifest.eventPosition());
       }
-      digested.on(true);
+      // what the gzip reader left unread still counts toward the checksum
       digested.transferTo(OutputStream.nullOutputStream());
     } catch (IOException e) {
       throw new ArchiveInvalid("the archive is corrupt or truncated: " + e.getMessage());

@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -42,7 +43,9 @@ public final class BackupSchedulePlanner {
   public record Plan(Optional<String> invalid, boolean fires, Instant firedAt, List<TenantBackup> create,
       List<String> delete, Instant next) {}
 
-  public Plan decide(TenantBackupSchedule schedule, List<Tenant> tenants, List<TenantBackup> made, Instant now) {
+  /** Decides; {@code tenants} is asked for only when the schedule fires (listing a fleet costs). */
+  public Plan decide(TenantBackupSchedule schedule, Supplier<List<Tenant>> tenants, List<TenantBackup> made,
+      Instant now) {
     TenantBackupScheduleSpec spec = schedule.getSpec();
     String name = schedule.getMetadata().getName();
     if ((spec.getTenant() == null) == (spec.getSelector() == null)) {
@@ -68,12 +71,12 @@ public final class BackupSchedulePlanner {
     List<TenantBackup> create = new ArrayList<>();
     Instant lastScheduled = since;
     boolean fires = due != null && !due.isAfter(now);
-    List<Tenant> selected = tenants.stream()
-        .filter(t -> spec.getTenant() != null ? spec.getTenant().equals(t.getMetadata().getName())
-            : spec.getSelector().selects(t))
-        .sorted(Comparator.comparing(t -> t.getMetadata().getName()))
-        .toList();
     if (fires) {
+      List<Tenant> selected = tenants.get().stream()
+          .filter(t -> spec.getTenant() != null ? spec.getTenant().equals(t.getMetadata().getName())
+              : spec.getSelector().selects(t))
+          .sorted(Comparator.comparing(t -> t.getMetadata().getName()))
+          .toList();
       // a schedule that missed several times (the operator was down) fires once, for the latest
       Instant fire = latestNotAfter(times, due, now, zone);
       lastScheduled = fire;

@@ -69,10 +69,8 @@ public final class TenantBackupScheduleReconciler implements Reconciler<TenantBa
         .toList();
     KubernetesClient client = context.getClient();
     // the tenants matter only when it fires: listed then, not watched
-    BackupSchedulePlanner.Plan plan = planner.decide(schedule, List.of(), made, now);
-    if (plan.fires()) {
-      plan = planner.decide(schedule, client.resources(Tenant.class).list().getItems(), made, now);
-    }
+    BackupSchedulePlanner.Plan plan = planner.decide(schedule,
+        () -> client.resources(Tenant.class).list().getItems(), made, now);
     String lastScheduleTime = schedule.getStatus() == null ? null : schedule.getStatus().getLastScheduleTime();
     if (plan.invalid().isPresent()) {
       patchStatus(schedule, status(schedule, lastScheduleTime, null, List.of(), false, "InvalidSpec",

@@ -172,8 +172,8 @@ public final class TenantRestoreReconciler implements Reconciler<TenantRestore> 
       return fail(restore, context, "TargetExists", "tenant '" + target + "' was created by someone else meanwhile");
     }
     Instant now = clock.instant();
+    Instant deadline = Instant.parse(status.getStartedAt()).plus(settings.tenantWait());
     if (!TenantBackupReconciler.ready(tenant.get())) {
-      Instant deadline = Instant.parse(status.getStartedAt()).plus(settings.tenantWait());
       if (!now.isBefore(deadline)) {
         undo(restore, tenant.get(), context);
         return fail(restore, context, "TargetNotReady", "tenant '" + target + "' was not Ready within "
@@ -184,10 +184,7 @@ public final class TenantRestoreReconciler implements Reconciler<TenantRestore> 
       return UpdateControl.<TenantRestore>noUpdate().rescheduleAfter(Duration.between(now, deadline));
     }
     try {
-      Manifest manifest;
-      try (BackupArchive.Opened opened = BackupArchive.open(store.open(archiveKey(backup)))) {
-        manifest = opened.manifest();
-      }
+      Manifest manifest = manifest(backup);
       OwnerObjects.Restored objects = OwnerObjects.restore(context.getClient(), TenantryApi.namespaceOf(target),
           manifest.objects() == null ? List.of() : manifest.objects());
       long position = runtimes.loadEventLog(tenant.get(), status.getMode() == RestoreMode.InPlace,
@@ -200,7 +197,6 @@ public final class TenantRestoreReconciler implements Reconciler<TenantRestore> 
           backup.getMetadata().getName(), target, status.getMode(), position);
       return UpdateControl.noUpdate();
     } catch (RuntimeCallFailed e) {
-      Instant deadline = Instant.parse(status.getStartedAt()).plus(settings.tenantWait());
       if (e.isTransient() && clock.instant().isBefore(deadline)) {
         patchStatus(restore, BackupStatuses.restoreWaiting(restore, "RuntimeUnreachable",
             e.getMessage() + "; trying again", clock.instant()), context);
@@ -218,8 +214,8 @@ public final class TenantRestoreReconciler implements Reconciler<TenantRestore> 
   private UpdateControl<TenantRestore> createTenant(TenantRestore restore, TenantBackup backup, String target,
       Context<TenantRestore> context) {
     Manifest manifest;
-    try (BackupArchive.Opened opened = BackupArchive.open(store.open(archiveKey(backup)))) {
-      manifest = opened.manifest();
+    try {
+      manifest = manifest(backup);
     } catch (ArchiveInvalid | BackupStoreException | IOException e) {
       return fail(restore, context, "StoreUnavailable", e.getMessage());
     }
@@ -244,6 +240,13 @@ public final class TenantRestoreReconciler implements Reconciler<TenantRestore> 
         "created tenant '" + target + "' from the backup's spec; waiting for it to be Ready", clock.instant()), context);
     // the tenant informer brings the restore back as the tenant provisions; the deadline is the fallback
     return UpdateControl.<TenantRestore>noUpdate().rescheduleAfter(settings.tenantWait());
+  }
+
+  /** The archive's first line: what it holds besides the event log. */
+  private Manifest manifest(TenantBackup backup) throws ArchiveInvalid, BackupStoreException, IOException {
+    try (BackupArchive.Opened opened = BackupArchive.open(store.open(archiveKey(backup)))) {
+      return opened.manifest();
+    }
   }
 
   /** The archive's event log, opened afresh for each attempt to send it. */

@@ -32,15 +32,12 @@ public final class VolumeBackupStore implements BackupStore {
     try {
       Files.createDirectories(target.getParent());
       MessageDigest sha256 = sha256();
-      try (CountingOutputStream counted = new CountingOutputStream(Files.newOutputStream(partial));
-          OutputStream out = new DigestOutputStream(counted, sha256)) {
+      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(partial), sha256)) {
         writer.writeTo(out);
-        out.flush();
-        long size = counted.count;
-        out.close();
-        move(partial, target);
-        return new Stored(location(key), size, HexFormat.of().formatHex(sha256.digest()));
       }
+      long size = Files.size(partial);
+      move(partial, target);
+      return new Stored(location(key), size, HexFormat.of().formatHex(sha256.digest()));
     } catch (IOException e) {
       throw new BackupStoreException("the backup volume " + root + " refused the archive: " + e, e);
     } finally {
@@ -98,27 +95,6 @@ public final class VolumeBackupStore implements BackupStore {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("no SHA-256 in this JVM", e);
-    }
-  }
-
-  /** Counts the bytes that reach the file. */
-  private static final class CountingOutputStream extends java.io.FilterOutputStream {
-    long count;
-
-    CountingOutputStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
     }
   }
 }

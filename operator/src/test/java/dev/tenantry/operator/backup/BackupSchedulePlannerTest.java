@@ -30,13 +30,13 @@ class BackupSchedulePlannerTest {
         "Europe/Berlin", 3, null);
     List<Tenant> tenants = List.of(tenant("acme", "pro"), tenant("globex", "pro"), tenant("tiny", "free"));
 
-    var before = planner.decide(nightly, tenants, List.of(), Instant.parse("2026-12-02T00:59:00Z"));
+    var before = planner.decide(nightly, () -> tenants, List.of(), Instant.parse("2026-12-02T00:59:00Z"));
     assertThat(before.fires()).isFalse();
     assertThat(before.create()).isEmpty();
     // 02:00 in Berlin is 01:00 UTC in winter
     assertThat(before.next()).isEqualTo(Instant.parse("2026-12-02T01:00:00Z"));
 
-    var at = planner.decide(nightly, tenants, List.of(), Instant.parse("2026-12-02T01:00:01Z"));
+    var at = planner.decide(nightly, () -> tenants, List.of(), Instant.parse("2026-12-02T01:00:01Z"));
     assertThat(at.fires()).isTrue();
     assertThat(at.firedAt()).isEqualTo(Instant.parse("2026-12-02T01:00:00Z"));
     assertThat(at.create()).extracting(b -> b.getMetadata().getName())
@@ -50,7 +50,7 @@ class BackupSchedulePlannerTest {
   @Test
   void aScheduleThatMissedSeveralTimesFiresOnceForTheLatest() {
     TenantBackupSchedule hourly = schedule("hourly", "acme", null, "0 * * * *", null, 2, "2026-12-02T01:00:00Z");
-    var plan = planner.decide(hourly, List.of(tenant("acme", "pro")), List.of(), Instant.parse("2026-12-02T05:30:00Z"));
+    var plan = planner.decide(hourly, () -> List.of(tenant("acme", "pro")), List.of(), Instant.parse("2026-12-02T05:30:00Z"));
     assertThat(plan.create()).extracting(b -> b.getMetadata().getName()).containsExactly("hourly-202612020500");
     assertThat(plan.next()).isEqualTo(Instant.parse("2026-12-02T06:00:00Z"));
   }
@@ -71,11 +71,11 @@ class BackupSchedulePlannerTest {
 
   @Test
   void aBadSpecIsNamedAndNothingIsMade() {
-    assertThat(planner.decide(schedule("s", "acme", null, "61 * * * *", null, 1, null), List.of(), List.of(),
+    assertThat(planner.decide(schedule("s", "acme", null, "61 * * * *", null, 1, null), List::of, List.of(),
         CREATED).invalid()).hasValueSatisfying(m -> assertThat(m).contains("'61 * * * *'"));
-    assertThat(planner.decide(schedule("s", "acme", null, "0 2 * * *", "Mars/Olympus", 1, null), List.of(), List.of(),
+    assertThat(planner.decide(schedule("s", "acme", null, "0 2 * * *", "Mars/Olympus", 1, null), List::of, List.of(),
         CREATED).invalid()).hasValueSatisfying(m -> assertThat(m).contains("Mars/Olympus"));
-    assertThat(planner.decide(schedule("s", null, null, "0 2 * * *", null, 1, null), List.of(), List.of(),
+    assertThat(planner.decide(schedule("s", null, null, "0 2 * * *", null, 1, null), List::of, List.of(),
         CREATED).invalid()).hasValueSatisfying(m -> assertThat(m).contains("exactly one of"));
   }
 
