@@ -24,7 +24,8 @@
 
   const TENANT_FIELDS = `name displayName plan phase namespace suspended ingressHost deleting resourceVersion image rollout
     conditions { type status reason message } provisioning { currentStep completedSteps totalSteps }
-    endpoints { rest graphql grpc websocket }`;
+    endpoints { rest graphql grpc websocket }
+    hibernation { idleAfter lastActivity hibernatedAt reason scheduledUntil lastWakeAt lastWakeDurationMs lastWakeTrigger }`;
 
   const ROLLOUT_FIELDS = `name image phase currentWave selected updated failed message paused aborted plans createdAt
     resourceVersion waves { name size total updated ready failed } failures { tenant wave reason } pinned`;
@@ -120,6 +121,16 @@
       .map((k) => `<li>${k}: <code>${e[k]}</code></li>`).join("") || "<li class='muted'>none yet</li>";
     $("suspend").hidden = t.suspended;
     $("resume").hidden = !t.suspended;
+    const h = t.hibernation;
+    const asleep = !!(h && h.hibernatedAt);
+    $("hibernate").hidden = t.suspended || asleep;
+    $("wake").hidden = t.suspended || !asleep;
+    $("hibernation").textContent = !h ? "never hibernates"
+      : (asleep ? `asleep since ${new Date(h.hibernatedAt).toLocaleString()} (${h.reason})`
+          + (h.scheduledUntil ? ` until ${new Date(h.scheduledUntil).toLocaleString()}` : "")
+        : "awake" + (h.idleAfter ? `; hibernates after ${h.idleAfter} without a call` : ""))
+      + (h && h.lastWakeAt ? ` · last wake ${new Date(h.lastWakeAt).toLocaleString()} by ${h.lastWakeTrigger}`
+          + (h.lastWakeDurationMs != null ? ` in ${(h.lastWakeDurationMs / 1000).toFixed(1)} s` : " (starting)") : "");
   }
 
   // live, from the tenant's runtime: a runtime that cannot answer shows why, nothing else breaks
@@ -434,6 +445,8 @@
   }
   $("suspend").addEventListener("click", () => act("suspendTenant", "Suspend %s? Its runtime scales to zero; data is kept."));
   $("resume").addEventListener("click", () => act("resumeTenant"));
+  $("hibernate").addEventListener("click", () => act("hibernateTenant", "Hibernate %s now? Its runtime scales to zero until a call or Wake brings it back."));
+  $("wake").addEventListener("click", () => act("wakeTenant"));
   $("delete").addEventListener("click", () => act("deleteTenant", "Delete %s? Its namespace goes; its data follows its deletion policy."));
 
   $("token-form").addEventListener("submit", async (event) => {

@@ -1,6 +1,7 @@
 package dev.tenantry.controlapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -29,6 +30,8 @@ import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClien
 import reactor.core.Disposable;
 import tools.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -110,8 +113,25 @@ class ControlApiTest {
     http.patch().uri("/api/v1/tenants/acme").headers(h -> h.setBearerAuth(admin))
         .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("displayName", "ACME Corp", "plan", "pro"))
         .exchange().expectStatus().isOk().expectBody().jsonPath("$.plan").isEqualTo("pro");
+    // hibernate and wake are requests the operator carries out: timestamps on the Tenant
+    http.post().uri("/api/v1/tenants/acme/hibernate").headers(h -> h.setBearerAuth(admin)).exchange()
+        .expectStatus().isOk();
+    String hibernateAt = client.resources(Tenant.class).withName("acme").get().getMetadata().getAnnotations()
+        .get(TenantryApi.HIBERNATE_REQUESTED_AT_ANNOTATION);
+    assertThat(Instant.parse(hibernateAt)).isCloseTo(Instant.now(), within(1, ChronoUnit.MINUTES));
+    http.post().uri("/api/v1/tenants/acme/wake").headers(h -> h.setBearerAuth(viewer)).exchange()
+        .expectStatus().isForbidden();
+    http.post().uri("/api/v1/tenants/acme/wake").headers(h -> h.setBearerAuth(admin)).exchange()
+        .expectStatus().isOk();
+    assertThat(client.resources(Tenant.class).withName("acme").get().getMetadata().getAnnotations())
+        .containsEntry(TenantryApi.WAKE_TRIGGER_ANNOTATION, "admin")
+        .containsKey(TenantryApi.WAKE_REQUESTED_AT_ANNOTATION);
     http.post().uri("/api/v1/tenants/acme/suspend").headers(h -> h.setBearerAuth(admin)).exchange()
         .expectStatus().isOk().expectBody().jsonPath("$.suspended").isEqualTo(true);
+    // suspended means stopped by an admin: no wake starts it, only resume
+    http.post().uri("/api/v1/tenants/acme/wake").headers(h -> h.setBearerAuth(admin)).exchange()
+        .expectStatus().isEqualTo(409).expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("suspended: resume it"));
     assertThat(client.resources(Tenant.class).withName("acme").get().getSpec().isSuspendedRequested()).isTrue();
     http.post().uri("/api/v1/tenants/acme/resume").headers(h -> h.setBearerAuth(admin)).exchange()
         .expectStatus().isOk().expectBody().jsonPath("$.suspended").isEqualTo(false);

@@ -56,6 +56,25 @@ public final class TenantryApi {
   public static final String DNS_SUBDOMAIN_PATTERN =
       "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
+  /**
+   * ISO-8601 duration of days, hours, minutes and seconds, e.g. {@code P7D} or {@code PT15M}
+   * (RE2 syntax, as the API server checks it: no look-ahead, so each non-empty form is spelled out).
+   */
+  public static final String DURATION_PATTERN =
+      "^P([0-9]+D|([0-9]+D)?T([0-9]+H([0-9]+M)?([0-9]+S)?|[0-9]+M([0-9]+S)?|[0-9]+S))$";
+  /** Cron expression of five fields (minute hour day-of-month month day-of-week). */
+  public static final String CRON_PATTERN = "^\\S+( \\S+){4}$";
+
+  /**
+   * When someone asked a hibernated tenant to wake (ISO-8601 instant), and who: {@code request}
+   * (the activator, for a held call), {@code admin} (console, API, kubectl). A request older than
+   * the tenant's last sleep is spent.
+   */
+  public static final String WAKE_REQUESTED_AT_ANNOTATION = "hibernation." + GROUP + "/wake-requested-at";
+  public static final String WAKE_TRIGGER_ANNOTATION = "hibernation." + GROUP + "/wake-trigger";
+  /** When an admin asked a tenant to hibernate now (ISO-8601 instant), whatever its traffic. */
+  public static final String HIBERNATE_REQUESTED_AT_ANNOTATION = "hibernation." + GROUP + "/hibernate-requested-at";
+
   private TenantryApi() {}
 
   public static String namespaceOf(String tenantName) {

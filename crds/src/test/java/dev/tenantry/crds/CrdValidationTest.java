@@ -171,7 +171,14 @@ class CrdValidationTest {
         Arguments.of("suspended of the wrong type", Map.of("plan", "free", "suspended", "yes"),
             "spec.suspended: Invalid value: \"string\""),
         Arguments.of("plan name not a DNS label", Map.of("plan", "Free_Plan"),
-            "spec.plan: Invalid value: \"Free_Plan\""));
+            "spec.plan: Invalid value: \"Free_Plan\""),
+        Arguments.of("idleAfter not an ISO-8601 duration", Map.of("plan", "free", "hibernation",
+            Map.of("idleAfter", "15m")), "spec.hibernation.idleAfter: Invalid value: \"15m\""),
+        Arguments.of("sleep window cron of three fields", Map.of("plan", "free", "hibernation",
+            Map.of("schedule", Map.of("sleepAt", "0 20 *", "wakeAt", "0 7 * * *"))),
+            "spec.hibernation.schedule.sleepAt: Invalid value: \"0 20 *\""),
+        Arguments.of("sleep window without its end", Map.of("plan", "free", "hibernation",
+            Map.of("schedule", Map.of("sleepAt", "0 20 * * *"))), "spec.hibernation.schedule.wakeAt: Required value"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -141,11 +141,12 @@ public final class TenantryOperator implements AutoCloseable {
       }
     });
     ClusterEvents events = new ClusterEvents(client, clock);
-    operator.register(new TenantReconciler(settings, ca, databases, clock, events, new TenantMetrics(registry), tracing));
-    operator.register(new TenantRolloutReconciler(clock, events));
-    BackupStore backups = config.backup().store();
     RuntimeAdminClient runtimes = new RuntimeAdminClient(runtimeAddresses, ca.certificate(), signingKey,
         config.backup().runtimeTimeout());
+    operator.register(new TenantReconciler(settings, ca, databases, clock, events, new TenantMetrics(registry), tracing,
+        runtimes::lastActivity));
+    operator.register(new TenantRolloutReconciler(clock, events));
+    BackupStore backups = config.backup().store();
     operator.register(new TenantBackupReconciler(backups, runtimes, config.backup(), clock, events));
     operator.register(new TenantRestoreReconciler(backups, runtimes, config.backup(), clock, events));
     operator.register(new TenantBackupScheduleReconciler(clock, events));

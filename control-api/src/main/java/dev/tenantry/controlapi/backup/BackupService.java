@@ -102,7 +102,7 @@ public class BackupService {
       String name = input.name() == null || input.name().isBlank()
           ? tenant + "-" + STAMP.format(clock.instant()) : input.name();
       checkName(name, backups, "backup");
-      if (input.ttl() != null && !input.ttl().matches(TenantBackupSpec.DURATION_PATTERN)) {
+      if (input.ttl() != null && !input.ttl().matches(TenantryApi.DURATION_PATTERN)) {
         throw new TenantException.Invalid("ttl", "must be an ISO-8601 duration of days, hours, minutes or seconds, "
             + "e.g. P7D or PT12H");
       }
@@ -188,7 +188,7 @@ public class BackupService {
           }
         }
       }
-      if (input.schedule() == null || !input.schedule().trim().matches("^\\S+( \\S+){4}$")) {
+      if (input.schedule() == null || !input.schedule().trim().matches(TenantryApi.CRON_PATTERN)) {
         throw new TenantException.Invalid("schedule", "must be a cron expression of five fields, e.g. '0 2 * * *'");
       }
       if (input.timeZone() != null) {

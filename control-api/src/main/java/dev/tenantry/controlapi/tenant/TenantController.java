@@ -63,6 +63,16 @@ public class TenantController {
     return tenants.suspend(caller.getName(), name);
   }
 
+  @PostMapping("/tenants/{name}/wake")
+  Mono<TenantView> wake(@PathVariable String name, Authentication caller) {
+    return tenants.wake(caller.getName(), name);
+  }
+
+  @PostMapping("/tenants/{name}/hibernate")
+  Mono<TenantView> hibernate(@PathVariable String name, Authentication caller) {
+    return tenants.hibernate(caller.getName(), name);
+  }
+
   @PostMapping("/tenants/{name}/resume")
   Mono<TenantView> resume(@PathVariable String name, Authentication caller) {
     return tenants.resume(caller.getName(), name);

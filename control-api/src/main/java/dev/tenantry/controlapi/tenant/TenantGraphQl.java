@@ -80,6 +80,18 @@ public class TenantGraphQl {
 
   @MutationMapping
   @PreAuthorize(ADMIN)
+  Mono<TenantView> wakeTenant(@Argument String name, Authentication caller) {
+    return tenants.wake(caller.getName(), name);
+  }
+
+  @MutationMapping
+  @PreAuthorize(ADMIN)
+  Mono<TenantView> hibernateTenant(@Argument String name, Authentication caller) {
+    return tenants.hibernate(caller.getName(), name);
+  }
+
+  @MutationMapping
+  @PreAuthorize(ADMIN)
   Mono<TenantView> deleteTenant(@Argument String name, Authentication caller) {
     return tenants.delete(caller.getName(), name);
   }

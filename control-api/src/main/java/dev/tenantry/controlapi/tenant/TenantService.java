@@ -56,6 +56,8 @@ public class TenantService {
   private final ControlApiSettings settings;
   private final Tracer tracer;
 
+  private final java.time.Clock clock = java.time.Clock.systemUTC();
+
   public TenantService(KubernetesClient client, SharedIndexInformer<Tenant> tenants,
       SharedIndexInformer<TenantPlan> plans, SharedIndexInformer<Event> events, AuditLog audit, PlatformKeys keys,
       ControlApiSettings settings, Tracer tracer) {
@@ -195,6 +197,35 @@ public class TenantService {
   public Mono<TenantView> resume(String actor, String name) {
     return change(actor, name, "TenantResumed", "runtime brought back", tenant -> {
       tenant.getSpec().setSuspended(false);
+      return tenant;
+    });
+  }
+
+  /** Asks the operator to wake a hibernated tenant now; its runtime starts and the tenant turns Ready. */
+  public Mono<TenantView> wake(String actor, String name) {
+    return hibernationRequest(actor, name, "TenantWakeRequested", "wake requested", Map.of(
+        TenantryApi.WAKE_REQUESTED_AT_ANNOTATION, clock.instant().toString(),
+        TenantryApi.WAKE_TRIGGER_ANNOTATION, "admin"));
+  }
+
+  /** Asks the operator to hibernate a tenant now, whatever its traffic; its next call or a wake brings it back. */
+  public Mono<TenantView> hibernate(String actor, String name) {
+    return hibernationRequest(actor, name, "TenantHibernateRequested", "hibernation requested", Map.of(
+        TenantryApi.HIBERNATE_REQUESTED_AT_ANNOTATION, clock.instant().toString()));
+  }
+
+  private Mono<TenantView> hibernationRequest(String actor, String name, String action, String detail,
+      Map<String, String> annotations) {
+    // checked on the object the edit reads, not the cache: a suspend a moment ago counts
+    return change(actor, name, action, detail, tenant -> {
+      if (tenant.getSpec().isSuspendedRequested()) {
+        // suspended means an admin stopped it: only resume starts it again
+        throw new TenantException.Conflict("name", "tenant '" + name + "' is suspended: resume it instead");
+      }
+      if (tenant.getMetadata().getAnnotations() == null) {
+        tenant.getMetadata().setAnnotations(new java.util.HashMap<>());
+      }
+      tenant.getMetadata().getAnnotations().putAll(annotations);
       return tenant;
     });
   }

@@ -1,9 +1,11 @@
 package dev.tenantry.controlapi.tenant;
 
+import dev.tenantry.crds.tenant.HibernationStatus;
 import dev.tenantry.crds.tenant.Owner;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantSpec;
 import dev.tenantry.crds.tenant.TenantStatus;
+import dev.tenantry.crds.tenant.WakeRecord;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,7 +28,8 @@ public record TenantView(
     boolean deleting,
     String resourceVersion,
     String image,
-    String rollout) {
+    String rollout,
+    HibernationView hibernation) {
 
   public record OwnerView(String kind, String name) {}
 
@@ -35,6 +38,10 @@ public record TenantView(
   public record ProvisioningView(String currentStep, int completedSteps, int totalSteps) {}
 
   public record EndpointsView(String rest, String graphql, String grpc, String websocket) {}
+
+  /** When the tenant sleeps: after how long idle, since when, and its last wake. */
+  public record HibernationView(String idleAfter, String lastActivity, String hibernatedAt, String reason,
+      String scheduledUntil, String lastWakeAt, Long lastWakeDurationMs, String lastWakeTrigger) {}
 
   public static TenantView of(Tenant tenant) {
     TenantSpec spec = tenant.getSpec() == null ? new TenantSpec() : tenant.getSpec();
@@ -66,7 +73,24 @@ public record TenantView(
         tenant.getMetadata().getDeletionTimestamp() != null,
         tenant.getMetadata().getResourceVersion(),
         status.map(TenantStatus::getRuntime).map(r -> r.getImage()).orElse(null),
-        status.map(TenantStatus::getRuntime).map(r -> r.getRollout()).orElse(null));
+        status.map(TenantStatus::getRuntime).map(r -> r.getRollout()).orElse(null),
+        hibernation(spec, status.map(TenantStatus::getHibernation)));
+  }
+
+  private static HibernationView hibernation(TenantSpec spec, Optional<HibernationStatus> status) {
+    String idleAfter = spec.getHibernation() == null ? null : spec.getHibernation().getIdleAfter();
+    if (idleAfter == null && spec.getHibernation() == null && status.isEmpty()) {
+      return null;
+    }
+    Optional<WakeRecord> wake = status.map(HibernationStatus::getLastWake);
+    return new HibernationView(idleAfter,
+        status.map(HibernationStatus::getLastActivity).orElse(null),
+        status.map(HibernationStatus::getHibernatedAt).orElse(null),
+        status.map(HibernationStatus::getReason).orElse(null),
+        status.map(HibernationStatus::getScheduledUntil).orElse(null),
+        wake.map(WakeRecord::getAt).orElse(null),
+        wake.map(WakeRecord::getDurationMs).orElse(null),
+        wake.map(WakeRecord::getTrigger).orElse(null));
   }
 
   private static String kind(Owner owner) {

@@ -25,7 +25,7 @@ public class TenantBackupScheduleSpec {
 
   @Required
   @JsonPropertyDescription("Cron expression of five fields (minute hour day-of-month month day-of-week), e.g. '0 2 * * *'.")
-  @Pattern("^\\S+( \\S+){4}$")
+  @Pattern(TenantryApi.CRON_PATTERN)
   private String schedule;
 
   @JsonPropertyDescription("IANA time zone the schedule is read in, e.g. Europe/Berlin.")

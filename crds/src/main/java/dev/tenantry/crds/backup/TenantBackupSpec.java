@@ -10,13 +10,6 @@ import io.fabric8.generator.annotation.Size;
 /** Which tenant to back up, and how long to keep the backup. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TenantBackupSpec {
-  /**
-   * ISO-8601 duration of days, hours, minutes and seconds, e.g. {@code P7D} or {@code PT12H}
-   * (RE2 syntax, as the API server checks it: no look-ahead, so each non-empty form is spelled out).
-   */
-  public static final String DURATION_PATTERN =
-      "^P([0-9]+D|([0-9]+D)?T([0-9]+H([0-9]+M)?([0-9]+S)?|[0-9]+M([0-9]+S)?|[0-9]+S))$";
-
   @Required
   @JsonPropertyDescription("Name of the Tenant to back up.")
   @Pattern(TenantryApi.DNS_LABEL_PATTERN)
@@ -24,7 +17,7 @@ public class TenantBackupSpec {
   private String tenant;
 
   @JsonPropertyDescription("How long to keep the backup after it completed (ISO-8601, e.g. P7D); unset: until deleted.")
-  @Pattern(DURATION_PATTERN)
+  @Pattern(TenantryApi.DURATION_PATTERN)
   private String ttl;
 
   public TenantBackupSpec() {}

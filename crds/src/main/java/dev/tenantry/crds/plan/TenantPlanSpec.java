@@ -3,6 +3,7 @@ package dev.tenantry.crds.plan;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.tenantry.crds.tenant.Hibernation;
 import io.fabric8.generator.annotation.Required;
 import java.util.Objects;
 
@@ -32,6 +33,9 @@ public class TenantPlanSpec {
 
   @JsonPropertyDescription("What tenants' own workloads may do: Pod Security level, Service types, image registries.")
   private PlanPolicy policy;
+
+  @JsonPropertyDescription("Default hibernation of tenants on this plan; a tenant's own replaces it.")
+  private Hibernation hibernation;
 
   public String getDescription() {
     return description;
@@ -89,6 +93,14 @@ public class TenantPlanSpec {
     this.policy = policy;
   }
 
+  public Hibernation getHibernation() {
+    return hibernation;
+  }
+
+  public void setHibernation(Hibernation hibernation) {
+    this.hibernation = hibernation;
+  }
+
   /** The policy in force: the plan's, or the strictest one when the plan has none. */
   @JsonIgnore
   public PlanPolicy effectivePolicy() {
@@ -104,11 +116,12 @@ public class TenantPlanSpec {
         && Objects.equals(runtime, other.runtime)
         && Objects.equals(features, other.features)
         && Objects.equals(storage, other.storage)
-        && Objects.equals(policy, other.policy);
+        && Objects.equals(policy, other.policy)
+        && Objects.equals(hibernation, other.hibernation);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(description, quota, limitRange, runtime, features, storage, policy);
+    return Objects.hash(description, quota, limitRange, runtime, features, storage, policy, hibernation);
   }
 }

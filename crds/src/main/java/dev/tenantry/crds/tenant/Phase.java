@@ -6,6 +6,8 @@ public enum Phase {
   Provisioning,
   Ready,
   Suspended,
+  /** Scaled to zero because it was idle or in a sleeping window; the next call wakes it. */
+  Hibernated,
   Degraded,
   Deleting,
   Failed

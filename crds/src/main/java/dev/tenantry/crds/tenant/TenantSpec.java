@@ -33,6 +33,9 @@ public class TenantSpec {
   @Default("false")
   private Boolean suspended;
 
+  @JsonPropertyDescription("When the runtime hibernates (scaled to zero, woken by the next call); the plan's default when unset.")
+  private Hibernation hibernation;
+
   @JsonPropertyDescription("Overrides of the plan's runtime defaults.")
   private RuntimeOverrides runtime;
 
@@ -84,6 +87,14 @@ public class TenantSpec {
     return Boolean.TRUE.equals(suspended);
   }
 
+  public Hibernation getHibernation() {
+    return hibernation;
+  }
+
+  public void setHibernation(Hibernation hibernation) {
+    this.hibernation = hibernation;
+  }
+
   public RuntimeOverrides getRuntime() {
     return runtime;
   }
@@ -128,6 +139,7 @@ public class TenantSpec {
         && Objects.equals(plan, other.plan)
         && Objects.equals(owners, other.owners)
         && Objects.equals(suspended, other.suspended)
+        && Objects.equals(hibernation, other.hibernation)
         && Objects.equals(runtime, other.runtime)
         && Objects.equals(storage, other.storage)
         && Objects.equals(ingress, other.ingress)
@@ -136,6 +148,6 @@ public class TenantSpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(displayName, plan, owners, suspended, runtime, storage, ingress, deletionPolicy);
+    return Objects.hash(displayName, plan, owners, suspended, hibernation, runtime, storage, ingress, deletionPolicy);
   }
 }

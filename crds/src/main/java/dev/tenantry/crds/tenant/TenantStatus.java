@@ -19,6 +19,7 @@ public class TenantStatus {
   private Endpoints endpoints;
   private RuntimeStatus runtime;
   private Provisioning provisioning;
+  private HibernationStatus hibernation;
 
   public Phase getPhase() {
     return phase;
@@ -84,6 +85,14 @@ public class TenantStatus {
     this.provisioning = provisioning;
   }
 
+  public HibernationStatus getHibernation() {
+    return hibernation;
+  }
+
+  public void setHibernation(HibernationStatus hibernation) {
+    this.hibernation = hibernation;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TenantStatus other
@@ -93,11 +102,12 @@ public class TenantStatus {
         && Objects.equals(conditions, other.conditions)
         && Objects.equals(endpoints, other.endpoints)
         && Objects.equals(runtime, other.runtime)
-        && Objects.equals(provisioning, other.provisioning);
+        && Objects.equals(provisioning, other.provisioning)
+        && Objects.equals(hibernation, other.hibernation);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(phase, observedGeneration, namespace, conditions, endpoints, runtime, provisioning);
+    return Objects.hash(phase, observedGeneration, namespace, conditions, endpoints, runtime, provisioning, hibernation);
   }
 }

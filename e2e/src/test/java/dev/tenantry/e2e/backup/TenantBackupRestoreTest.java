@@ -25,6 +25,7 @@ import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.StorageType;
 import dev.tenantry.crds.tenant.StorageSpec;
 import dev.tenantry.crds.tenant.TenantSpec;
+import dev.tenantry.e2e.LocalRuntimes;
 import dev.tenantry.operator.runtimeapi.BearerCallCredentials;
 import dev.tenantry.operator.OperatorConfig;
 import dev.tenantry.operator.TenantryOperator;

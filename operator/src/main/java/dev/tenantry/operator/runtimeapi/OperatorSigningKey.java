@@ -41,6 +41,8 @@ public final class OperatorSigningKey {
   public static final String SUBJECT = "tenantry-operator";
   /** Runtime role that opens the runtime's {@code /admin} endpoints and nothing else. */
   public static final String BACKUP_ROLE = "platform-backup";
+  /** Opens the runtime's usage counters only (the idle check). */
+  public static final String OBSERVER_ROLE = "platform-observer";
   private static final Logger LOG = LoggerFactory.getLogger(OperatorSigningKey.class);
 
   private final ECKey key;
@@ -86,12 +88,21 @@ public final class OperatorSigningKey {
 
   /** A token the runtime of {@code tenant} accepts on {@code /admin} only, valid for {@code ttl}. */
   public String backupToken(String tenant, Duration ttl) {
+    return token(tenant, BACKUP_ROLE, ttl);
+  }
+
+  /** A token that opens only the usage counters of {@code tenant}'s runtime, valid for {@code ttl}. */
+  public String observerToken(String tenant, Duration ttl) {
+    return token(tenant, OBSERVER_ROLE, ttl);
+  }
+
+  private String token(String tenant, String role, Duration ttl) {
     Instant now = clock.instant();
     JWTClaimsSet claims = new JWTClaimsSet.Builder()
         .subject(SUBJECT)
         .issuer("tenantry")
         .claim("tenant", tenant)
-        .claim("roles", List.of(BACKUP_ROLE))
+        .claim("roles", List.of(role))
         .issueTime(Date.from(now))
         .expirationTime(Date.from(now.plus(ttl)))
         .jwtID(UUID.randomUUID().toString())

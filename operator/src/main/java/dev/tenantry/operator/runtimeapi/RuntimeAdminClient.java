@@ -6,7 +6,10 @@ import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.runtime.grpc.v1.EventLogChunk;
 import dev.tenantry.runtime.grpc.v1.ExportEventLogRequest;
 import dev.tenantry.runtime.grpc.v1.ImportEventLogResponse;
+import dev.tenantry.runtime.grpc.v1.GetUsageRequest;
 import dev.tenantry.runtime.grpc.v1.PlatformBackupGrpc;
+import dev.tenantry.runtime.grpc.v1.TenantAdminGrpc;
+import dev.tenantry.runtime.grpc.v1.Usage;
 import io.grpc.CallCredentials;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
@@ -20,6 +23,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,8 +33,8 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
 /**
- * Calls a tenant runtime's {@code PlatformBackup} gRPC service with a short-lived token of the
- * operator's key, over TLS that trusts only the platform CA and checks that the certificate
+ * Calls a tenant runtime's platform doors ({@code PlatformBackup}, {@code TenantAdmin.GetUsage})
+ * with a short-lived token of the operator's key, over TLS that trusts only the platform CA and checks that the certificate
  * names that tenant's runtime Service, whatever address the call goes to.
  */
 public final class RuntimeAdminClient {
@@ -38,6 +42,7 @@ public final class RuntimeAdminClient {
   static final int UPLOAD_CHUNK_BYTES = 256 * 1024;
   private static final int MAX_INBOUND_BYTES = 16 * 1024 * 1024;
   private static final Duration TOKEN_TTL = Duration.ofMinutes(15);
+  private static final Duration USAGE_TIMEOUT = Duration.ofSeconds(10);
 
   private final RuntimeAddresses addresses;
   private final X509Certificate platformCa;
@@ -189,6 +194,23 @@ public final class RuntimeAdminClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RuntimeCallFailed("interrupted while loading tenant '" + name + "'");
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  /** The runtime's last call of the tenant's (any open subscription counts as now); not itself activity. */
+  public Instant lastActivity(Tenant tenant) throws RuntimeCallFailed {
+    String name = tenant.getMetadata().getName();
+    ManagedChannel channel = channel(tenant);
+    try {
+      Usage usage = TenantAdminGrpc.newBlockingStub(channel)
+          .withCallCredentials(new BearerCallCredentials(key.observerToken(name, TOKEN_TTL)))
+          .withDeadlineAfter(USAGE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .getUsage(GetUsageRequest.getDefaultInstance());
+      return Instant.ofEpochMilli(usage.getLastActivityUnixMillis());
+    } catch (StatusRuntimeException e) {
+      throw failed(name, "refused its usage", e);
     } finally {
       channel.shutdownNow();
     }

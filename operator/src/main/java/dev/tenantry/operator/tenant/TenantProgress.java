@@ -9,6 +9,7 @@ import dev.tenantry.crds.tenant.TenantStatus;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import dev.tenantry.operator.hibernation.HibernationDecision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +28,7 @@ final class TenantProgress {
   private final TenantMetrics metrics;
   private final List<StepOutcome> outcomes = new ArrayList<>();
   private TenantStatus published;
+  private HibernationDecision hibernation = HibernationDecision.none();
   /**
    * The Tenant as the last patch returned it: each patch carries its resourceVersion, and one
    * sent with an older version (the reconcile's own copy, after an earlier step's patch) is
@@ -43,6 +45,11 @@ final class TenantProgress {
     this.metrics = metrics;
     this.published = tenant.getStatus();
     this.latest = tenant;
+  }
+
+  /** Whether the runtime sleeps, shown in every status published from here on. */
+  void hibernation(HibernationDecision decision) {
+    this.hibernation = decision;
   }
 
   /**
@@ -76,7 +83,7 @@ final class TenantProgress {
     current.setSpec(tenant.getSpec());
     current.setStatus(published);
     return statusBuilder.build(current, outcomes, runtime.or(this::previousRuntime),
-        endpoints.or(this::previousEndpoints), tenant.getSpec().isSuspendedRequested());
+        endpoints.or(this::previousEndpoints), tenant.getSpec().isSuspendedRequested(), hibernation);
   }
 
   private Optional<RuntimeStatus> previousRuntime() {

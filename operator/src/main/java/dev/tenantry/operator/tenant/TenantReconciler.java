@@ -5,6 +5,8 @@ import dev.tenantry.crds.plan.TenantPlan;
 import dev.tenantry.crds.tenant.DeletionPolicy;
 import dev.tenantry.crds.tenant.RuntimeStatus;
 import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.operator.hibernation.HibernationDecision;
+import dev.tenantry.operator.hibernation.HibernationPlanner;
 import dev.tenantry.operator.kube.PrunedItemStore;
 import dev.tenantry.operator.kube.ClusterEvents;
 import dev.tenantry.crds.tenant.TenantStatus;
@@ -79,10 +81,13 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   private final TenantStatusBuilder statusBuilder;
   private final TenantDependents dependents;
   private final List<Step> steps;
+  private final HibernationPlanner.RuntimeActivity runtimeActivity;
 
   public TenantReconciler(PlatformSettings settings, CertificateAuthority ca, Optional<TenantDatabases> databases,
-      Clock clock, ClusterEvents events, TenantMetrics metrics, TenantTracing tracing) {
+      Clock clock, ClusterEvents events, TenantMetrics metrics, TenantTracing tracing,
+      HibernationPlanner.RuntimeActivity runtimeActivity) {
     this.settings = settings;
+    this.runtimeActivity = runtimeActivity;
     this.tracing = tracing;
     this.databases = databases;
     this.clock = clock;
@@ -199,13 +204,16 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
           "TenantPlan '" + tenant.getSpec().getPlan() + "' does not exist; nothing was changed"));
       return UpdateControl.noUpdate();
     }
-    TenantModel model;
+    TenantModel planned;
     try {
-      model = TenantModel.fromCrd(tenant, plan.get(), settings);
+      planned = TenantModel.fromCrd(tenant, plan.get(), settings);
     } catch (TenantModel.InvalidTenantException invalid) {
       progress.stop(StepOutcome.waiting(ProvisioningStep.PLAN, invalid.reason(), invalid.getMessage()));
       return UpdateControl.noUpdate();
     }
+    HibernationDecision sleep = hibernation(tenant, plan.get(), context, planned);
+    progress.hibernation(sleep);
+    TenantModel model = planned.withHibernated(sleep.asleep());
     TenantKubernetesDependent.share(context, model);
     progress.complete(StepOutcome.done(ProvisioningStep.PLAN, "PlanFound", "plan " + model.planName()));
 
@@ -231,7 +239,21 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
         progress.complete(outcome);
       }
     }
-    return UpdateControl.<Tenant>noUpdate().rescheduleAfter(untilCertificateRenewal(tenant, context));
+    Duration renewal = untilCertificateRenewal(tenant, context);
+    Duration recheck = sleep.recheckAt().map(at -> Duration.between(clock.instant(), at).plusSeconds(1))
+        .filter(until -> until.compareTo(renewal) < 0).orElse(renewal);
+    return UpdateControl.<Tenant>noUpdate().rescheduleAfter(recheck.isNegative() ? Duration.ofSeconds(1) : recheck);
+  }
+
+  /**
+   * Whether the runtime sleeps now; asks the runtime for its last call only when the idle
+   * deadline the status shows has passed.
+   */
+  private HibernationDecision hibernation(Tenant tenant, TenantPlan plan, Context<Tenant> context, TenantModel model) {
+    boolean answering = RuntimeDeploymentState.of(context.getSecondaryResource(Deployment.class))
+        .rolledOut(model.requestedReplicas());
+    return HibernationPlanner.decide(tenant, HibernationPlanner.effective(tenant, plan), clock.instant(), answering,
+        runtimeActivity);
   }
 
   /** Applies the step's dependents in order; empty once applied, or the outcome of an expected failure. */
@@ -263,6 +285,10 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   private StepOutcome runtimeOutcome(TenantModel model, Context<Tenant> context) {
     if (model.suspended()) {
       return StepOutcome.done(ProvisioningStep.RUNTIME, "Suspended", "runtime scaled to zero; data kept");
+    }
+    if (model.hibernated()) {
+      return StepOutcome.done(ProvisioningStep.RUNTIME, "Hibernated",
+          "runtime scaled to zero while the tenant sleeps; data kept; a call or a wake request wakes it");
     }
     if (model.replicas() == 0) {
       return StepOutcome.done(ProvisioningStep.RUNTIME, "ScaledToZero", "runtime replicas set to 0");

@@ -9,6 +9,7 @@ import dev.tenantry.crds.tenant.TenantStatus;
 import dev.tenantry.operator.kube.Conditions;
 import dev.tenantry.operator.tenant.model.TenantModel;
 import io.fabric8.kubernetes.api.model.Condition;
+import dev.tenantry.operator.hibernation.HibernationDecision;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,12 @@ public final class TenantStatusBuilder {
   /** Status after {@code outcomes}, the steps reached so far in order (the last may be waiting). */
   public TenantStatus build(Tenant tenant, List<StepOutcome> outcomes, Optional<RuntimeStatus> runtime,
       Optional<Endpoints> endpoints, boolean suspended) {
+    return build(tenant, outcomes, runtime, endpoints, suspended, HibernationDecision.none());
+  }
+
+  /** As above, for a tenant that may sleep: phase Hibernated, the Awake condition, status.hibernation. */
+  public TenantStatus build(Tenant tenant, List<StepOutcome> outcomes, Optional<RuntimeStatus> runtime,
+      Optional<Endpoints> endpoints, boolean suspended, HibernationDecision hibernation) {
     TenantStatus previous = tenant.getStatus();
     TenantStatus status = new TenantStatus();
     status.setObservedGeneration(tenant.getMetadata().getGeneration());
@@ -56,16 +63,23 @@ public final class TenantStatusBuilder {
           tenant.getMetadata().getGeneration()));
     }
     boolean ready = firstWaiting == null;
+    boolean asleep = hibernation.asleep();
     conditions.add(condition(previous, ProvisioningStep.READY, ready,
-        ready ? (suspended ? "Suspended" : "TenantReady") : firstWaiting.reason(),
-        ready ? (suspended ? "tenant is suspended: runtime scaled to zero, data kept" : "tenant is ready")
+        ready ? (suspended ? "Suspended" : asleep ? "Hibernated" : "TenantReady") : firstWaiting.reason(),
+        ready ? (suspended ? "tenant is suspended: runtime scaled to zero, data kept"
+            : asleep ? "tenant hibernates: runtime scaled to zero, data kept; the next call wakes it" : "tenant is ready")
             : firstWaiting.message(),
         tenant.getMetadata().getGeneration()));
+    if (hibernation.hasCondition()) {
+      conditions.add(condition(previous, HibernationDecision.CONDITION, hibernation.awake(), hibernation.reason(),
+          hibernation.message(), tenant.getMetadata().getGeneration()));
+    }
+    hibernation.status().ifPresent(status::setHibernation);
     status.setConditions(conditions);
 
     status.setProvisioning(new Provisioning(
         ready ? "Done" : firstWaiting.step().description(), completed, TOTAL_STEPS));
-    status.setPhase(phase(previous, ready, suspended, completed, firstWaiting));
+    status.setPhase(phase(previous, ready, suspended, asleep, completed, firstWaiting));
     runtime.ifPresent(status::setRuntime);
     endpoints.ifPresent(status::setEndpoints);
     return status;
@@ -95,6 +109,7 @@ public final class TenantStatusBuilder {
     status.setEndpoints(previous.getEndpoints());
     status.setRuntime(previous.getRuntime());
     status.setProvisioning(previous.getProvisioning());
+    status.setHibernation(previous.getHibernation());
     List<Condition> before = previous.getConditions() == null ? List.of() : previous.getConditions();
     Optional<String> failedStep = step.map(ProvisioningStep::conditionType).or(() ->
         java.util.Arrays.stream(ProvisioningStep.values())
@@ -126,6 +141,7 @@ public final class TenantStatusBuilder {
     status.setEndpoints(previous.getEndpoints());
     status.setRuntime(previous.getRuntime());
     status.setProvisioning(previous.getProvisioning());
+    status.setHibernation(previous.getHibernation());
     status.setPhase(Phase.Deleting);
     List<Condition> conditions = new ArrayList<>(previous.getConditions() == null ? List.of() : previous.getConditions());
     conditions.removeIf(c -> ProvisioningStep.READY.equals(c.getType()));
@@ -137,10 +153,10 @@ public final class TenantStatusBuilder {
     return status;
   }
 
-  private static Phase phase(TenantStatus previous, boolean ready, boolean suspended, int completed,
+  private static Phase phase(TenantStatus previous, boolean ready, boolean suspended, boolean asleep, int completed,
       StepOutcome firstWaiting) {
     if (ready) {
-      return suspended ? Phase.Suspended : Phase.Ready;
+      return suspended ? Phase.Suspended : asleep ? Phase.Hibernated : Phase.Ready;
     }
     if (firstWaiting.step() == ProvisioningStep.PLAN) {
       // a plan that breaks its own policy will not fix itself: an admin must change it
@@ -149,6 +165,10 @@ public final class TenantStatusBuilder {
     boolean wasReady = previous != null && (previous.getPhase() == Phase.Ready || previous.getPhase() == Phase.Degraded);
     if (wasReady && firstWaiting.step() == ProvisioningStep.RUNTIME) {
       return Phase.Degraded;
+    }
+    if (previous != null && previous.getPhase() == Phase.Hibernated && firstWaiting.step() == ProvisioningStep.RUNTIME) {
+      // waking: Hibernated until the runtime answers, then Ready
+      return Phase.Hibernated;
     }
     return completed == 0 ? Phase.Pending : Phase.Provisioning;
   }

@@ -1,6 +1,7 @@
 package dev.tenantry.runtime.grpc;
 
 import dev.tenantry.runtime.grpc.v1.PlatformBackupGrpc;
+import dev.tenantry.runtime.grpc.v1.TenantAdminGrpc;
 import dev.tenantry.runtime.security.Roles;
 import dev.tenantry.runtime.security.TenantTokens;
 import dev.tenantry.runtime.store.Actor;
@@ -66,6 +67,11 @@ public final class GrpcAuthentication implements ServerInterceptor {
         return refuse(call, Status.PERMISSION_DENIED.withDescription("PlatformBackup needs the "
             + Roles.PLATFORM_BACKUP + " role"));
       }
+      return next.startCall(call, headers);
+    }
+    if ("GetUsage".equals(method) && TenantAdminGrpc.SERVICE_NAME.equals(service)
+        && roles.contains(Roles.PLATFORM_OBSERVER)) {
+      // the operator's idle check: it reads the counters and is not the tenant's activity
       return next.startCall(call, headers);
     }
     if (roles.stream().noneMatch(Roles.ALL::contains)) {

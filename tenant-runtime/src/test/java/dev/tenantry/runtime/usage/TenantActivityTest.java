@@ -132,6 +132,33 @@ class TenantActivityTest {
     assertThat(lastActivity()).isEqualTo(quiet);
   }
 
+  @Test
+  void theOperatorsObserverRoleReadsTheClockWithoutMovingItAndOpensNothingElse() {
+    String observer = TenantTokens.sign(RuntimeTestSupport.PLATFORM_KEY, RuntimeTestSupport.TENANT, "tenantry-operator",
+        List.of("platform-observer"), Duration.ofMinutes(5));
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+      Instant first = lastActivity();
+      afterATick(first);
+      return lastActivity().equals(first);
+    });
+    Instant quiet = lastActivity();
+    var asObserver = TenantAdminGrpc.newBlockingStub(channel).withCallCredentials(new BearerToken(observer));
+    assertThat(Instant.ofEpochMilli(asObserver.getUsage(GetUsageRequest.getDefaultInstance())
+        .getLastActivityUnixMillis())).isEqualTo(quiet);
+    assertThat(Instant.ofEpochMilli(asObserver.getUsage(GetUsageRequest.getDefaultInstance())
+        .getLastActivityUnixMillis())).isEqualTo(quiet);
+
+    assertThatThrownBy(() -> ProjectServiceGrpc.newBlockingStub(channel).withCallCredentials(new BearerToken(observer))
+        .listProjects(ListProjectsRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED));
+    RuntimeTestSupport.http(runtime).get().uri("/api/v1/projects").headers(h -> h.setBearerAuth(observer)).exchange()
+        .expectStatus().isForbidden();
+    RuntimeTestSupport.http(runtime).get().uri("/admin/v1/event-log").headers(h -> h.setBearerAuth(observer)).exchange()
+        .expectStatus().isForbidden();
+    assertThat(lastActivity()).isEqualTo(quiet);
+  }
+
   /** Asked as the control plane asks (this call itself does not count). */
   static Instant lastActivity() {
     return Instant.ofEpochMilli(TenantAdminGrpc.newBlockingStub(channel)

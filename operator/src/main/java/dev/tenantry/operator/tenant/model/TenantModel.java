@@ -39,6 +39,7 @@ public final class TenantModel {
   private final Tenant tenant;
   private final TenantPlan plan;
   private final PlatformSettings settings;
+  private final boolean hibernated;
 
   /** Why a Tenant cannot be built on its plan as it stands: reported as the PlanResolved condition. */
   public static final class InvalidTenantException extends RuntimeException {
@@ -59,9 +60,14 @@ public final class TenantModel {
   public static final String POLICY_VIOLATION = "PolicyViolation";
 
   TenantModel(Tenant tenant, TenantPlan plan, PlatformSettings settings) {
+    this(tenant, plan, settings, false);
+  }
+
+  private TenantModel(Tenant tenant, TenantPlan plan, PlatformSettings settings, boolean hibernated) {
     this.tenant = Objects.requireNonNull(tenant, "tenant");
     this.plan = Objects.requireNonNull(plan, "plan");
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.hibernated = hibernated;
   }
 
   /**
@@ -154,9 +160,19 @@ public final class TenantModel {
     return defaults.getReplicas() != null ? defaults.getReplicas() : DEFAULT_REPLICAS;
   }
 
-  /** Replicas the Deployment gets: zero while suspended. */
+  /** This model with the runtime asleep or awake; the plan's policy was checked already. */
+  public TenantModel withHibernated(boolean asleep) {
+    return asleep == hibernated ? this : new TenantModel(tenant, plan, settings, asleep);
+  }
+
+  /** Whether the runtime sleeps (see HibernationPlanner): scaled to zero until a call wakes it. */
+  public boolean hibernated() {
+    return hibernated;
+  }
+
+  /** Replicas the Deployment gets: zero while suspended or hibernated. */
   public int replicas() {
-    return suspended() ? 0 : requestedReplicas();
+    return suspended() || hibernated ? 0 : requestedReplicas();
   }
 
   public ResourceRequirements resources() {

@@ -1,4 +1,4 @@
-package dev.tenantry.e2e.backup;
+package dev.tenantry.e2e;
 
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +11,10 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -31,6 +34,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,38 +43,145 @@ import java.util.concurrent.TimeUnit;
  * {@code tenant-runtime/target/tenant-runtime.jar} as a local process from the runtime
  * Deployment the operator wrote (its environment, its ConfigMap and Secret volumes as files, its
  * Secret-sourced variables), on free ports, and reports the Deployment ready once the runtime's
- * readiness endpoint says so. The operator reaches each runtime at {@link #grpc}.
+ * readiness endpoint says so. The operator reaches each runtime at {@link #grpc}. A runtime
+ * {@link #follow followed} is started and stopped as its Deployment's replicas go between zero
+ * and more, keeping its data directory as a volume claim would.
  */
-final class LocalRuntimes implements AutoCloseable {
+public final class LocalRuntimes implements AutoCloseable {
   private final KubernetesClient client;
   private final Path root;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final Map<String, Path> dataDirs = new ConcurrentHashMap<>();
+  private final List<SharedIndexInformer<Deployment>> followed = new java.util.concurrent.CopyOnWriteArrayList<>();
+  // one kubelet: starts and stops happen one at a time, in the order the Deployments changed
+  private final ExecutorService kubelet = Executors.newSingleThreadExecutor();
 
-  record Running(Process process, int httpPort, int grpcPort, int managementPort, Path dir) {}
+  /** A runtime process and its ports. */
+  public record Running(Process process, int httpPort, int grpcPort, int managementPort, Path dir, Path log) {}
 
-  LocalRuntimes(KubernetesClient client, Path root) {
+  public LocalRuntimes(KubernetesClient client, Path root) {
     this.client = client;
     this.root = root;
   }
 
   /** Where the operator reaches a tenant's runtime over gRPC; empty while none runs. */
-  Optional<InetSocketAddress> grpc(Tenant tenant) {
+  public Optional<InetSocketAddress> grpc(Tenant tenant) {
     return Optional.ofNullable(running.get(tenant.getMetadata().getName()))
         .map(r -> InetSocketAddress.createUnresolved("127.0.0.1", r.grpcPort()));
   }
 
-  Running get(String tenant) {
-    return Objects.requireNonNull(running.get(tenant), "no runtime of " + tenant + " runs");
+  public Running get(String tenant) {
+    Running runtime = Objects.requireNonNull(running.get(tenant), "no runtime of " + tenant + " runs");
+    if (!runtime.process().isAlive()) {
+      throw new IllegalStateException("the runtime of " + tenant + " exited with " + runtime.process().exitValue()
+          + ": " + logTail(runtime));
+    }
+    return runtime;
+  }
+
+  private static String logTail(Running runtime) {
+    try {
+      List<String> lines = Files.readAllLines(runtime.log());
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  public boolean isRunning(String tenant) {
+    return running.containsKey(tenant);
+  }
+
+  /**
+   * Keeps the tenant's runtime in step with its Deployment from now on: started (on the data it
+   * had) when the replicas go above zero, stopped and reported gone when they go to zero.
+   */
+  public void follow(String tenant) {
+    SharedIndexInformer<Deployment> informer = client.apps().deployments().inNamespace(TenantryApi.namespaceOf(tenant))
+        .withName(TenantryApi.RUNTIME_SERVICE).inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Deployment deployment) {
+            kubelet.execute(() -> sync(tenant, deployment));
+          }
+
+          @Override
+          public void onUpdate(Deployment before, Deployment deployment) {
+            kubelet.execute(() -> sync(tenant, deployment));
+          }
+
+          @Override
+          public void onDelete(Deployment deployment, boolean unknownFinalState) {
+            kubelet.execute(() -> sync(tenant, deployment));
+          }
+        });
+    followed.add(informer);
+  }
+
+  private void sync(String tenant, Deployment deployment) {
+    try {
+      keepInStep(tenant, deployment);
+    } catch (RuntimeException e) {
+      // a kubelet logs and goes on: the next change of the Deployment tries again
+      System.err.println("local kubelet: " + tenant + ": " + e);
+      e.printStackTrace();
+    }
+  }
+
+  private void keepInStep(String tenant, Deployment event) {
+    // the Deployment as it is now: events queued behind a slow start or stop are stale
+    Deployment deployment = client.apps().deployments().inNamespace(TenantryApi.namespaceOf(tenant))
+        .withName(TenantryApi.RUNTIME_SERVICE).get();
+    if (deployment == null) {
+      stop(tenant);
+      return;
+    }
+    int replicas = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    boolean reported = deployment.getStatus() != null && Objects.equals(deployment.getStatus().getObservedGeneration(),
+        deployment.getMetadata().getGeneration());
+    if (replicas > 0 && !isRunning(tenant)) {
+      run(tenant, true, deployment);
+    } else if (replicas == 0 && isRunning(tenant)) {
+      stop(tenant);
+      report(deployment, 0);
+    } else if (!reported) {
+      report(deployment, isRunning(tenant) ? replicas : 0);
+    }
+  }
+
+  /**
+   * Writes the status of the Deployment as it was when acted on: {@code ready} pods of its
+   * generation. A spec that moved on meanwhile stays unobserved, so no one reads it as rolled out.
+   */
+  private void report(Deployment actedOn, int ready) {
+    client.apps().deployments().inNamespace(actedOn.getMetadata().getNamespace())
+        .withName(actedOn.getMetadata().getName()).editStatus(d -> {
+          d.setStatus(new DeploymentStatusBuilder().withReplicas(ready).withReadyReplicas(ready)
+              .withAvailableReplicas(ready).withUpdatedReplicas(ready)
+              .withObservedGeneration(actedOn.getMetadata().getGeneration()).build());
+          return d;
+        });
   }
 
   /** Waits for the tenant's runtime Deployment, starts the runtime it describes with fresh data, reports it ready. */
-  Running start(String tenant) {
+  public Running start(String tenant) {
+    Deployment deployment = client.apps().deployments().inNamespace(TenantryApi.namespaceOf(tenant))
+        .withName(TenantryApi.RUNTIME_SERVICE).waitUntilCondition(Objects::nonNull, 60, TimeUnit.SECONDS);
+    Running started = run(tenant, false, deployment);
+    RuntimePods.reportReady(client, tenant);
+    return started;
+  }
+
+  /**
+   * Starts the runtime {@code deployment} describes; a {@code followed} one keeps the data it had
+   * and reports its own Deployment ready, as the generation it was started for.
+   */
+  private Running run(String tenant, boolean followed, Deployment deployment) {
     String namespace = TenantryApi.namespaceOf(tenant);
-    Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(TenantryApi.RUNTIME_SERVICE)
-        .waitUntilCondition(Objects::nonNull, 60, TimeUnit.SECONDS);
     var pod = deployment.getSpec().getTemplate().getSpec();
     var container = pod.getContainers().get(0);
-    Path dir = root.resolve(tenant + "-" + System.nanoTime());
+    Path dir = followed && dataDirs.containsKey(tenant) ? dataDirs.get(tenant)
+        : root.resolve(tenant + "-" + System.nanoTime());
+    dataDirs.put(tenant, dir);
     try {
       Files.createDirectories(dir.resolve("data"));
       Files.createDirectories(dir.resolve("tmp"));
@@ -99,8 +211,12 @@ final class LocalRuntimes implements AutoCloseable {
       List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx192m", "-XX:TieredStopAtLevel=1",
           "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar",
           TenantryCrds.checkout().resolve("tenant-runtime/target/tenant-runtime.jar").toString()));
+      // kept after the test, where the build's reports are: a failure's cause is often in it
+      Path logs = TenantryCrds.checkout().resolve("e2e/target/runtime-logs");
+      Files.createDirectories(logs);
+      Path log = logs.resolve(tenant + "-" + System.currentTimeMillis() + ".log");
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("runtime.log").toFile());
+          .redirectOutput(log.toFile());
       Map<String, String> env = builder.environment();
       for (EnvVar variable : container.getEnv()) {
         env.put(variable.getName(), value(namespace, variable, mounts));
@@ -109,10 +225,12 @@ final class LocalRuntimes implements AutoCloseable {
       env.put("SERVER_PORT", String.valueOf(http));
       env.put("TENANTRY_GRPC_PORT", String.valueOf(grpc));
       env.put("MANAGEMENT_SERVER_PORT", String.valueOf(management));
-      Running started = new Running(builder.start(), http, grpc, management, dir);
+      Running started = new Running(builder.start(), http, grpc, management, dir, log);
       running.put(tenant, started);
       awaitReady(started);
-      RuntimePods.reportReady(client, tenant);
+      if (followed) {
+        report(deployment, deployment.getSpec().getReplicas());
+      }
       return started;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -120,7 +238,7 @@ final class LocalRuntimes implements AutoCloseable {
   }
 
   /** Stops the tenant's runtime, as a deleted pod would be. */
-  void stop(String tenant) {
+  public void stop(String tenant) {
     Running stopped = running.remove(tenant);
     if (stopped != null) {
       stopped.process().destroy();
@@ -136,6 +254,13 @@ final class LocalRuntimes implements AutoCloseable {
 
   @Override
   public void close() {
+    followed.forEach(SharedIndexInformer::close);
+    kubelet.shutdownNow();
+    try {
+      kubelet.awaitTermination(2, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     List.copyOf(running.keySet()).forEach(this::stop);
   }
 
@@ -160,7 +285,7 @@ final class LocalRuntimes implements AutoCloseable {
     URI readiness = URI.create("http://127.0.0.1:" + runtime.managementPort() + "/actuator/health/readiness");
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
       if (!runtime.process().isAlive()) {
-        throw new IllegalStateException("the runtime exited: " + Files.readString(runtime.dir().resolve("runtime.log")));
+        throw new IllegalStateException("the runtime exited: " + Files.readString(runtime.log()));
       }
       try {
         return http.send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.discarding())

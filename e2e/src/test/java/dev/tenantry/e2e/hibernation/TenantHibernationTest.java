@@ -1,0 +1,276 @@
+package dev.tenantry.e2e.hibernation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.tenantry.crds.StorageType;
+import dev.tenantry.crds.TenantryApi;
+import dev.tenantry.crds.tenant.Hibernation;
+import dev.tenantry.crds.tenant.HibernationSchedule;
+import dev.tenantry.crds.tenant.Phase;
+import dev.tenantry.crds.tenant.StorageSpec;
+import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.crds.tenant.TenantSpec;
+import dev.tenantry.e2e.LocalRuntimes;
+import dev.tenantry.e2e.TenantUsers;
+import dev.tenantry.operator.OperatorConfig;
+import dev.tenantry.operator.TenantryOperator;
+import dev.tenantry.testkit.KubeApiServer;
+import dev.tenantry.testkit.OperatorServiceAccount;
+import dev.tenantry.testkit.TenantryCrds;
+import dev.tenantry.testkit.WithKubeApiServer;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hibernation on a real API server, with the operator running as its ServiceAccount and each
+ * runtime a real process that a small kubelet ({@link LocalRuntimes#follow}) starts and stops as
+ * the operator scales its Deployment: calls keep a tenant awake, silence puts it to sleep after
+ * {@code idleAfter} (the operator asks the runtime's own activity clock over gRPC), a wake
+ * request brings it back with its data and a timed wake, an admin can put it to sleep, a
+ * scheduled window keeps it asleep whatever asks, and a suspended tenant is never woken.
+ */
+@WithKubeApiServer(controllers = {"namespace"})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TenantHibernationTest {
+  static final String PLATFORM = "tenantry-system";
+
+  @TempDir static Path work;
+  static KubernetesClient admin;
+  static LocalRuntimes runtimes;
+  static TenantUsers users;
+  static TenantryOperator operator;
+  static String projectMadeBeforeSleep;
+
+  @BeforeAll
+  static void startPlatform(KubeApiServer server, KubernetesClient client) throws Exception {
+    admin = client;
+    TenantryCrds.installExamplePlans(client);
+    ECKey controlApiKey = new ECKeyGenerator(Curve.P_256).keyID("control-api").generate();
+    KubernetesClient asOperator = OperatorServiceAccount.bind(server, client, PLATFORM);
+    client.resource(new SecretBuilder().withNewMetadata().withName(TenantryApi.JWKS_SECRET).withNamespace(PLATFORM)
+        .endMetadata().withData(Map.of(TenantryApi.JWKS_KEY, Base64.getEncoder().encodeToString(
+            new JWKSet(controlApiKey.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8)))).build())
+        .forceConflicts().serverSideApply();
+    runtimes = new LocalRuntimes(client, work.resolve("runtimes"));
+    users = new TenantUsers(controlApiKey, runtimes);
+    operator = TenantryOperator.start(OperatorConfig.fromEnvironment(Map.of(
+            "TENANTRY_LEADER_ELECTION", "false",
+            "TENANTRY_OPERATOR_PORT", "0",
+            "TENANTRY_WEBHOOK_ENABLED", "false")),
+        asOperator, Clock.systemUTC(), runtimes::grpc);
+  }
+
+  @AfterAll
+  static void stopPlatform() {
+    if (admin != null) {
+      admin.resources(Tenant.class).delete();
+      await().until(() -> admin.resources(Tenant.class).list().getItems().isEmpty());
+    }
+    if (operator != null) {
+      operator.close();
+    }
+    if (runtimes != null) {
+      runtimes.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void callsKeepATenantAwakeAndSilenceLongerThanIdleAfterPutsItToSleep() throws Exception {
+    createTenant("sleepy", new Hibernation("PT20S", null));
+    runtimes.follow("sleepy");
+    Tenant ready = awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Ready);
+    assertThat(condition(ready, "Awake").getStatus()).isEqualTo("True");
+    assertThat(condition(ready, "Awake").getReason()).isEqualTo("Active");
+    projectMadeBeforeSleep = createProject("sleepy", "Made before the sleep");
+
+    // a call every 5 s for 35 s: past the 20 s deadline the operator asks, sees the calls, waits on
+    Instant busyUntil = Instant.now().plusSeconds(35);
+    while (Instant.now().isBefore(busyUntil)) {
+      assertThat(users.call("sleepy", "GET", "/api/v1/projects", null).statusCode()).isEqualTo(200);
+      assertThat(phase("sleepy")).isEqualTo(Phase.Ready);
+      Thread.sleep(5000);
+    }
+    Instant lastCall = Instant.now();
+    assertThat(users.call("sleepy", "GET", "/api/v1/projects", null).statusCode()).isEqualTo(200);
+
+    Tenant asleep = awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Hibernated);
+    Condition awake = condition(asleep, "Awake");
+    assertThat(awake.getStatus()).isEqualTo("False");
+    assertThat(awake.getReason()).isEqualTo("Idle");
+    assertThat(condition(asleep, "Ready").getReason()).isEqualTo("Hibernated");
+    var hibernation = asleep.getStatus().getHibernation();
+    assertThat(Instant.parse(hibernation.getLastActivity())).isAfterOrEqualTo(lastCall.minusSeconds(1));
+    assertThat(Instant.parse(hibernation.getHibernatedAt()))
+        .isAfterOrEqualTo(Instant.parse(hibernation.getLastActivity()).plusSeconds(20));
+    assertThat(deployment("sleepy").getSpec().getReplicas()).isZero();
+    await().until(() -> !runtimes.isRunning("sleepy"));
+  }
+
+  @Test
+  @Order(2)
+  void aWakeRequestBringsItBackWithItsDataAndTheWakeIsTimed() throws Exception {
+    Instant asked = Instant.now();
+    annotate("sleepy", Map.of(TenantryApi.WAKE_REQUESTED_AT_ANNOTATION, asked.toString(),
+        TenantryApi.WAKE_TRIGGER_ANNOTATION, "admin"));
+    Tenant woken = awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Ready);
+    assertThat(condition(woken, "Awake").getReason()).isEqualTo("WokenByAdmin");
+    var wake = woken.getStatus().getHibernation().getLastWake();
+    assertThat(wake.getTrigger()).isEqualTo("admin");
+    assertThat(Instant.parse(wake.getAt())).isEqualTo(asked.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    assertThat(wake.getDurationMs()).isPositive().isLessThan(Duration.ofMinutes(3).toMillis());
+    assertThat(woken.getStatus().getHibernation().getHibernatedAt()).isNull();
+    assertThat(deployment("sleepy").getSpec().getReplicas()).isPositive();
+    HttpResponse<String> projects = users.call("sleepy", "GET", "/api/v1/projects", null);
+    assertThat(projects.statusCode()).isEqualTo(200);
+    assertThat(projects.body()).contains(projectMadeBeforeSleep).contains("Made before the sleep");
+  }
+
+  @Test
+  @Order(3)
+  void anAdminPutsItToSleepAtOnceAndARequestWakesIt() {
+    annotate("sleepy", Map.of(TenantryApi.HIBERNATE_REQUESTED_AT_ANNOTATION, Instant.now().toString()));
+    Tenant asleep = awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Hibernated);
+    assertThat(condition(asleep, "Awake").getReason()).isEqualTo("Requested");
+    await().until(() -> !runtimes.isRunning("sleepy"));
+
+    annotate("sleepy", Map.of(TenantryApi.WAKE_REQUESTED_AT_ANNOTATION, Instant.now().toString(),
+        TenantryApi.WAKE_TRIGGER_ANNOTATION, "request"));
+    Tenant woken = awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Ready);
+    assertThat(condition(woken, "Awake").getReason()).isEqualTo("WokenByRequest");
+    assertThat(woken.getStatus().getHibernation().getLastWake().getTrigger()).isEqualTo("request");
+  }
+
+  @Test
+  @Order(4)
+  void aSuspendedTenantIsNeverWokenAndNeverShownAsHibernated() {
+    annotate("sleepy", Map.of(TenantryApi.HIBERNATE_REQUESTED_AT_ANNOTATION, Instant.now().toString()));
+    awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Hibernated);
+    await().until(() -> !runtimes.isRunning("sleepy"));
+    admin.resources(Tenant.class).withName("sleepy").patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"spec\":{\"suspended\":true}}");
+    Tenant suspended = awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Suspended);
+    assertThat(condition(suspended, "Awake").getReason()).isEqualTo("Suspended");
+    assertThat(suspended.getStatus().getHibernation().getHibernatedAt()).isNull();
+
+    annotate("sleepy", Map.of(TenantryApi.WAKE_REQUESTED_AT_ANNOTATION, Instant.now().toString(),
+        TenantryApi.WAKE_TRIGGER_ANNOTATION, "request"));
+    // the wake request is seen (the annotation changes reconcile) and refused: still suspended, no pod
+    await().until(() -> admin.resources(Tenant.class).withName("sleepy").get().getMetadata().getAnnotations()
+        .containsKey(TenantryApi.WAKE_TRIGGER_ANNOTATION));
+    Awaitility.await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() ->
+        phase("sleepy") == Phase.Suspended && deployment("sleepy").getSpec().getReplicas() == 0);
+    assertThat(runtimes.isRunning("sleepy")).isFalse();
+  }
+
+  @Test
+  @Order(5)
+  void inAScheduledWindowItSleepsFromTheStartAndAWakeRequestWaitsForTheWindowToClose() {
+    // opened this minute, closes next New Year
+    createTenant("nightly", new Hibernation(null, new HibernationSchedule("* * * * *", "0 0 1 1 *", "UTC")));
+    Tenant asleep = awaitTenant("nightly", t -> t.getStatus().getPhase() == Phase.Hibernated);
+    assertThat(condition(asleep, "Awake").getReason()).isEqualTo("Scheduled");
+    assertThat(asleep.getStatus().getHibernation().getScheduledUntil()).endsWith("-01-01T00:00:00Z");
+    assertThat(deployment("nightly").getSpec().getReplicas()).isZero();
+
+    annotate("nightly", Map.of(TenantryApi.WAKE_REQUESTED_AT_ANNOTATION, Instant.now().toString(),
+        TenantryApi.WAKE_TRIGGER_ANNOTATION, "request"));
+    Awaitility.await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() ->
+        phase("nightly") == Phase.Hibernated && deployment("nightly").getSpec().getReplicas() == 0);
+  }
+
+  @Test
+  @Order(6)
+  void aScheduleTheOperatorCannotReadIsToldOnTheTenantWhichStaysAwake() {
+    createTenant("lost", new Hibernation(null, new HibernationSchedule("0 20 * * *", "0 7 * * *", "Mars/Olympus")));
+    Tenant tenant = awaitTenant("lost", t -> t.getStatus().getConditions().stream()
+        .anyMatch(c -> c.getType().equals("Awake")));
+    Condition awake = condition(tenant, "Awake");
+    assertThat(awake.getReason()).isEqualTo("InvalidHibernation");
+    assertThat(awake.getMessage()).contains("timeZone 'Mars/Olympus'");
+    await().until(() -> deployment("lost") != null);
+    assertThat(deployment("lost").getSpec().getReplicas()).isPositive();
+  }
+
+  static void createTenant(String name, Hibernation hibernation) {
+    Tenant tenant = new Tenant();
+    tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    TenantSpec spec = new TenantSpec();
+    spec.setPlan("pro");
+    // the embedded store lives in the runtime's data directory, which the local kubelet keeps
+    spec.setStorage(new StorageSpec(StorageType.Embedded));
+    spec.setHibernation(hibernation);
+    tenant.setSpec(spec);
+    admin.resource(tenant).create();
+  }
+
+  static String createProject(String tenant, String name) throws Exception {
+    HttpResponse<String> created = users.call(tenant, "POST", "/api/v1/projects", Map.of("name", name));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.body()).path("id").asText();
+  }
+
+  /** As kubectl annotate does: a merge patch, which the operator's status writes cannot conflict with. */
+  static void annotate(String tenant, Map<String, String> annotations) {
+    admin.resources(Tenant.class).withName(tenant).patch(PatchContext.of(PatchType.JSON_MERGE),
+        Serialization.asJson(Map.of("metadata", Map.of("annotations", annotations))));
+  }
+
+  static Tenant awaitTenant(String name, Predicate<Tenant> until) {
+    try {
+      return await().until(() -> admin.resources(Tenant.class).withName(name).get(),
+          t -> t != null && t.getStatus() != null && t.getStatus().getPhase() != null && until.test(t));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      Tenant tenant = admin.resources(Tenant.class).withName(name).get();
+      throw new AssertionError("tenant " + name + " did not get there; it shows " + (tenant == null ? "nothing"
+          : Serialization.asYaml(tenant.getStatus())
+              + "annotations " + tenant.getMetadata().getAnnotations())
+          + "; runtime running: " + runtimes.isRunning(name), e);
+    }
+  }
+
+  static Phase phase(String name) {
+    return admin.resources(Tenant.class).withName(name).get().getStatus().getPhase();
+  }
+
+  static Deployment deployment(String tenant) {
+    return admin.apps().deployments().inNamespace(TenantryApi.namespaceOf(tenant)).withName(TenantryApi.RUNTIME_SERVICE)
+        .get();
+  }
+
+  static Condition condition(Tenant tenant, String type) {
+    return tenant.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+        .orElseThrow(() -> new AssertionError("no condition " + type + " in " + tenant.getStatus().getConditions()));
+  }
+
+  static org.awaitility.core.ConditionFactory await() {
+    return Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250));
+  }
+}

@@ -1,0 +1,28 @@
+package dev.tenantry.operator.hibernation;
+
+import dev.tenantry.crds.tenant.HibernationStatus;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Whether a tenant's runtime sleeps now, the {@code Awake} condition that says why, what
+ * {@code status.hibernation} shows, and when to look again (an idle deadline, a window's edge).
+ *
+ * @param status empty for a tenant that never had hibernation
+ */
+public record HibernationDecision(boolean asleep, boolean awake, String reason, String message,
+    Optional<HibernationStatus> status, Optional<Instant> recheckAt) {
+
+  /** The {@code Awake} condition's type. */
+  public static final String CONDITION = "Awake";
+
+  /** A tenant without hibernation: always awake, no condition, nothing to recheck. */
+  public static HibernationDecision none() {
+    return new HibernationDecision(false, true, null, null, Optional.empty(), Optional.empty());
+  }
+
+  /** Whether the decision shows an {@code Awake} condition (a tenant that never had hibernation shows none). */
+  public boolean hasCondition() {
+    return reason != null;
+  }
+}
