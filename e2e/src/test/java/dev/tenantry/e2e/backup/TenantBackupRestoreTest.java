@@ -3,15 +3,7 @@ package dev.tenantry.e2e.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.backup.BackupPhase;
 import dev.tenantry.crds.backup.RestoreMode;
@@ -25,21 +17,17 @@ import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.StorageType;
 import dev.tenantry.crds.tenant.StorageSpec;
 import dev.tenantry.crds.tenant.TenantSpec;
+import dev.tenantry.e2e.InProcessPlatform;
 import dev.tenantry.e2e.LocalRuntimes;
 import dev.tenantry.operator.runtimeapi.BearerCallCredentials;
-import dev.tenantry.operator.OperatorConfig;
-import dev.tenantry.operator.TenantryOperator;
 import dev.tenantry.operator.pki.CertificateAuthority;
 import dev.tenantry.runtime.grpc.v1.CreateProjectRequest;
 import dev.tenantry.runtime.grpc.v1.ProjectServiceGrpc;
 import dev.tenantry.testkit.KubeApiServer;
-import dev.tenantry.testkit.OperatorServiceAccount;
-import dev.tenantry.testkit.TenantryCrds;
 import dev.tenantry.testkit.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -53,17 +41,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Date;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -95,47 +77,27 @@ class TenantBackupRestoreTest {
   static ECKey controlApiKey;
   static KubernetesClient admin;
   static LocalRuntimes runtimes;
-  static TenantryOperator operator;
+  static InProcessPlatform platform;
   static Path backups;
   static String acmeProjectsBeforeBackup;
 
   @BeforeAll
   static void startPlatform(KubeApiServer server, KubernetesClient client) throws Exception {
     admin = client;
-    TenantryCrds.installExamplePlans(client);
-    controlApiKey = new ECKeyGenerator(Curve.P_256).keyID("control-api").generate();
-    KubernetesClient asOperator = OperatorServiceAccount.bind(server, client, PLATFORM);
-    // what the control API does on start: publish its public keys
-    client.resource(new SecretBuilder().withNewMetadata().withName(TenantryApi.JWKS_SECRET).withNamespace(PLATFORM)
-        .endMetadata().withData(Map.of(TenantryApi.JWKS_KEY, Base64.getEncoder().encodeToString(
-            new JWKSet(controlApiKey.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8)))).build())
-        .forceConflicts().serverSideApply();
     backups = work.resolve("backups");
-    runtimes = new LocalRuntimes(client, work.resolve("runtimes"));
-    Map<String, String> env = new HashMap<>(Map.of(
-        "TENANTRY_LEADER_ELECTION", "false",
-        "TENANTRY_OPERATOR_PORT", "0",
-        "TENANTRY_WEBHOOK_ENABLED", "false",
+    platform = InProcessPlatform.start(server, client, work, Map.of(
         "TENANTRY_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres",
         "TENANTRY_POSTGRES_USER", "postgres",
         "TENANTRY_BACKUP_DIR", backups.toString(),
         "TENANTRY_BACKUP_TENANT_WAIT_SECONDS", "120"));
-    operator = TenantryOperator.start(OperatorConfig.fromEnvironment(env), asOperator, Clock.systemUTC(),
-        runtimes::grpc);
+    controlApiKey = platform.controlApiKey();
+    runtimes = platform.runtimes();
   }
 
   @AfterAll
   static void stopPlatform() {
-    // tenants go with their databases; the runtimes stop after their tenants are gone
-    if (admin != null) {
-      admin.resources(Tenant.class).delete();
-      await().until(() -> admin.resources(Tenant.class).list().getItems().isEmpty());
-    }
-    if (operator != null) {
-      operator.close();
-    }
-    if (runtimes != null) {
-      runtimes.close();
+    if (platform != null) {
+      platform.close();
     }
   }
 
@@ -447,14 +409,8 @@ class TenantBackupRestoreTest {
 
   // ---- the tenants' own APIs, as their users call them
 
-  static String token(String tenant, List<String> roles) throws Exception {
-    Instant now = Instant.now();
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(controlApiKey.getKeyID()).build(),
-        new JWTClaimsSet.Builder().subject("alice").issuer("tenantry").claim("tenant", tenant).claim("roles", roles)
-            .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofMinutes(30))))
-            .jwtID(UUID.randomUUID().toString()).build());
-    jwt.sign(new ECDSASigner(controlApiKey));
-    return jwt.serialize();
+  static String token(String tenant, List<String> roles) {
+    return platform.users().token(tenant, roles);
   }
 
   static java.security.cert.X509Certificate platformCa() {

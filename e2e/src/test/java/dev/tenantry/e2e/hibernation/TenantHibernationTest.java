@@ -2,10 +2,6 @@ package dev.tenantry.e2e.hibernation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.tenantry.crds.StorageType;
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.tenant.Hibernation;
@@ -14,29 +10,22 @@ import dev.tenantry.crds.tenant.Phase;
 import dev.tenantry.crds.tenant.StorageSpec;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantSpec;
+import dev.tenantry.e2e.InProcessPlatform;
 import dev.tenantry.e2e.LocalRuntimes;
 import dev.tenantry.e2e.TenantUsers;
-import dev.tenantry.operator.OperatorConfig;
-import dev.tenantry.operator.TenantryOperator;
 import dev.tenantry.testkit.KubeApiServer;
-import dev.tenantry.testkit.OperatorServiceAccount;
-import dev.tenantry.testkit.TenantryCrds;
 import dev.tenantry.testkit.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
@@ -59,45 +48,26 @@ import org.junit.jupiter.api.io.TempDir;
 @WithKubeApiServer(controllers = {"namespace"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TenantHibernationTest {
-  static final String PLATFORM = "tenantry-system";
 
   @TempDir static Path work;
   static KubernetesClient admin;
   static LocalRuntimes runtimes;
   static TenantUsers users;
-  static TenantryOperator operator;
+  static InProcessPlatform platform;
   static String projectMadeBeforeSleep;
 
   @BeforeAll
   static void startPlatform(KubeApiServer server, KubernetesClient client) throws Exception {
     admin = client;
-    TenantryCrds.installExamplePlans(client);
-    ECKey controlApiKey = new ECKeyGenerator(Curve.P_256).keyID("control-api").generate();
-    KubernetesClient asOperator = OperatorServiceAccount.bind(server, client, PLATFORM);
-    client.resource(new SecretBuilder().withNewMetadata().withName(TenantryApi.JWKS_SECRET).withNamespace(PLATFORM)
-        .endMetadata().withData(Map.of(TenantryApi.JWKS_KEY, Base64.getEncoder().encodeToString(
-            new JWKSet(controlApiKey.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8)))).build())
-        .forceConflicts().serverSideApply();
-    runtimes = new LocalRuntimes(client, work.resolve("runtimes"));
-    users = new TenantUsers(controlApiKey, runtimes);
-    operator = TenantryOperator.start(OperatorConfig.fromEnvironment(Map.of(
-            "TENANTRY_LEADER_ELECTION", "false",
-            "TENANTRY_OPERATOR_PORT", "0",
-            "TENANTRY_WEBHOOK_ENABLED", "false")),
-        asOperator, Clock.systemUTC(), runtimes::grpc);
+    platform = InProcessPlatform.start(server, client, work, Map.of());
+    runtimes = platform.runtimes();
+    users = platform.users();
   }
 
   @AfterAll
   static void stopPlatform() {
-    if (admin != null) {
-      admin.resources(Tenant.class).delete();
-      await().until(() -> admin.resources(Tenant.class).list().getItems().isEmpty());
-    }
-    if (operator != null) {
-      operator.close();
-    }
-    if (runtimes != null) {
-      runtimes.close();
+    if (platform != null) {
+      platform.close();
     }
   }
 

@@ -1,0 +1,68 @@
+package dev.tenantry.e2e;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.tenantry.crds.TenantryApi;
+import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.operator.OperatorConfig;
+import dev.tenantry.operator.TenantryOperator;
+import dev.tenantry.testkit.KubeApiServer;
+import dev.tenantry.testkit.OperatorServiceAccount;
+import dev.tenantry.testkit.TenantryCrds;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.awaitility.Awaitility;
+
+/**
+ * The platform as the suites on a node-less API server need it: the example plans, the control
+ * API's published keys (its signing key kept here to sign users' tokens), the operator running
+ * in-process as its ServiceAccount bound to exactly its RBAC file, and tenant runtimes as local
+ * processes. Closing deletes every Tenant (with its database) before the runtimes stop.
+ */
+public record InProcessPlatform(KubernetesClient admin, ECKey controlApiKey, LocalRuntimes runtimes,
+    TenantryOperator operator, TenantUsers users) implements AutoCloseable {
+  public static final String PLATFORM_NAMESPACE = "tenantry-system";
+
+  /** Starts it on {@code server}; {@code operatorEnvironment} adds to (or replaces) the operator's defaults here. */
+  public static InProcessPlatform start(KubeApiServer server, KubernetesClient admin, Path work,
+      Map<String, String> operatorEnvironment) throws JOSEException {
+    TenantryCrds.installExamplePlans(admin);
+    ECKey controlApiKey = new ECKeyGenerator(Curve.P_256).keyID("control-api").generate();
+    KubernetesClient asOperator = OperatorServiceAccount.bind(server, admin, PLATFORM_NAMESPACE);
+    // what the control API does on start: publish its public keys
+    admin.resource(new SecretBuilder().withNewMetadata().withName(TenantryApi.JWKS_SECRET)
+            .withNamespace(PLATFORM_NAMESPACE).endMetadata()
+            .withData(Map.of(TenantryApi.JWKS_KEY, Base64.getEncoder().encodeToString(
+                new JWKSet(controlApiKey.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8)))).build())
+        .forceConflicts().serverSideApply();
+    LocalRuntimes runtimes = new LocalRuntimes(admin, work.resolve("runtimes"));
+    Map<String, String> environment = new HashMap<>(Map.of(
+        "TENANTRY_LEADER_ELECTION", "false",
+        "TENANTRY_OPERATOR_PORT", "0",
+        "TENANTRY_WEBHOOK_ENABLED", "false"));
+    environment.putAll(operatorEnvironment);
+    TenantryOperator operator = TenantryOperator.start(OperatorConfig.fromEnvironment(environment), asOperator,
+        Clock.systemUTC(), runtimes::grpc);
+    return new InProcessPlatform(admin, controlApiKey, runtimes, operator, new TenantUsers(controlApiKey, runtimes));
+  }
+
+  @Override
+  public void close() {
+    // tenants go with their databases; the runtimes stop after their tenants are gone
+    admin.resources(Tenant.class).delete();
+    Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+        .until(() -> admin.resources(Tenant.class).list().getItems().isEmpty());
+    operator.close();
+    runtimes.close();
+  }
+}
