@@ -197,6 +197,13 @@ public class TenantService {
   public Mono<TenantView> resume(String actor, String name) {
     return change(actor, name, "TenantResumed", "runtime brought back", tenant -> {
       tenant.getSpec().setSuspended(false);
+      // a resume is also a wake: an older hibernate request must not put it straight back to sleep
+      if (tenant.getMetadata().getAnnotations() == null) {
+        tenant.getMetadata().setAnnotations(new java.util.HashMap<>());
+      }
+      tenant.getMetadata().getAnnotations().putAll(Map.of(
+          TenantryApi.WAKE_REQUESTED_AT_ANNOTATION, clock.instant().toString(),
+          TenantryApi.WAKE_TRIGGER_ANNOTATION, "admin"));
       return tenant;
     });
   }

@@ -122,7 +122,11 @@ public final class HibernationPlanner {
           nextWindow);
     }
 
-    Instant wokenAt = Optional.ofNullable(next.getLastWake()).map(w -> Instant.parse(w.getAt())).orElse(Instant.EPOCH);
+    // the latest instruction wins: a hibernate request older than the last wake, or than a wake
+    // request (a resume writes one), is spent
+    Instant wokenAt = Stream.of(Optional.ofNullable(next.getLastWake()).map(w -> Instant.parse(w.getAt())),
+            instant(tenant, TenantryApi.WAKE_REQUESTED_AT_ANNOTATION))
+        .flatMap(Optional::stream).max(Instant::compareTo).orElse(Instant.EPOCH);
     if (instant(tenant, TenantryApi.HIBERNATE_REQUESTED_AT_ANNOTATION).filter(at -> at.isAfter(wokenAt)).isPresent()) {
       return sleep(next, REQUESTED, now, nextWindow);
     }

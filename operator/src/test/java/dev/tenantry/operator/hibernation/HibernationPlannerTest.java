@@ -163,6 +163,17 @@ class HibernationPlannerTest {
   }
 
   @Test
+  void aResumedTenantDoesNotFallBackAsleepForAnOlderHibernateRequest() {
+    // hibernated by request at 11:00, then suspended (which clears the sleep), then resumed at 11:30
+    HibernationStatus resumed = new HibernationStatus();
+    var decision = HibernationPlanner.decide(tenant(resumed, Map.of(
+            TenantryApi.HIBERNATE_REQUESTED_AT_ANNOTATION, "2026-12-02T11:00:00Z",
+            TenantryApi.WAKE_REQUESTED_AT_ANNOTATION, "2026-12-02T11:30:00Z")),
+        Optional.empty(), NOW, true, NOT_ASKED);
+    assertThat(decision.asleep()).isFalse();
+  }
+
+  @Test
   void inItsScheduledWindowItSleepsWhateverItsTrafficAndWakesWhenTheWindowCloses() {
     Optional<Hibernation> nights = Optional.of(new Hibernation(null,
         new HibernationSchedule("0 20 * * *", "0 7 * * *", "Europe/Berlin")));

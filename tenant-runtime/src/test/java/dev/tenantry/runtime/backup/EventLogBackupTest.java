@@ -217,7 +217,11 @@ class EventLogBackupTest {
           .expectStatus().isOk().expectBody().jsonPath("$.items[*].name").value(names ->
               assertThat((List<Object>) names).containsExactlyInAnyOrder("Alpha", "Beta renamed"));
       http(clone).get().uri("/api/v1/projects").headers(h -> h.setBearerAuth(RuntimeTestSupport.viewer())).exchange()
-          .expectStatus().isUnauthorized();
+          .expectStatus().isUnauthorized()
+          .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+          // a refused caller keeps no connection
+          .expectHeader().valueEquals(org.springframework.http.HttpHeaders.CONNECTION, "close")
+          .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("globex"));
       // independent from here on: a project made in the clone is not in the source
       http(clone).post().uri("/api/v1/projects").headers(h -> h.setBearerAuth(TenantTokens.sign(
               RuntimeTestSupport.PLATFORM_KEY, "globex", "gina", List.of("member"), Duration.ofMinutes(10))))
