@@ -263,6 +263,8 @@
           phase: update.phase, conditions: update.conditions, resourceVersion: update.resourceVersion,
           provisioning: { currentStep: update.currentStep, completedSteps: update.completedSteps, totalSteps: update.totalSteps },
         }));
+        // the feed carries phase and conditions; the open detail also shows hibernation, read afresh
+        if (update.tenant === state.selected) refreshTenant(update.tenant).catch(() => {});
       }
       scheduleRender();
     };

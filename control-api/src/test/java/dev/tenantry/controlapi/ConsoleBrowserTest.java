@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 
 import dev.tenantry.crds.tenant.Provisioning;
+import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.tenant.Tenant;
 
 import dev.tenantry.testkit.KubeApiServer;
@@ -117,6 +118,28 @@ class ConsoleBrowserTest {
     wait.until(d -> d.findElement(row).findElement(By.cssSelector("[data-testid=progress]")).getAttribute("style")
         .contains("100%"));
     saveScreenshot("console-ready.png");
+
+    // hibernate from the console: the request lands on the Tenant, the operator's answer shows
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("hibernation"), "never hibernates"));
+    browser.findElement(By.id("hibernate")).click();
+    wait.until(ExpectedConditions.alertIsPresent()).accept();
+    wait.until(d -> client.resources(Tenant.class).withName("browser").get().getMetadata().getAnnotations()
+        .containsKey(TenantryApi.HIBERNATE_REQUESTED_AT_ANNOTATION));
+    ControlApiTestSupport.reportHibernation(client, "browser");
+    wait.until(d -> d.findElement(row).findElement(By.cssSelector("[data-testid=phase]")).getText()
+        .equals("Hibernated"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("hibernation"), "asleep since"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("hibernation"), "(Requested)"));
+    assertThat(browser.findElement(By.id("hibernate")).isDisplayed()).isFalse();
+    saveScreenshot("console-hibernated.png");
+
+    browser.findElement(By.id("wake")).click();
+    wait.until(d -> "admin".equals(client.resources(Tenant.class).withName("browser").get().getMetadata()
+        .getAnnotations().get(TenantryApi.WAKE_TRIGGER_ANNOTATION)));
+    ControlApiTestSupport.reportHibernation(client, "browser");
+    wait.until(d -> d.findElement(row).findElement(By.cssSelector("[data-testid=phase]")).getText().equals("Ready"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("hibernation"), "last wake"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("hibernation"), "by admin"));
   }
 
   private void saveScreenshot(String name) throws Exception {

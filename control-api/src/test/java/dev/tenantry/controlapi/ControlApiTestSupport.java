@@ -4,6 +4,8 @@ import dev.tenantry.crds.tenant.RuntimeStatus;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.tenant.ProvisioningStep;
 import dev.tenantry.operator.tenant.StepOutcome;
+import dev.tenantry.operator.hibernation.HibernationDecision;
+import dev.tenantry.operator.hibernation.HibernationPlanner;
 import dev.tenantry.operator.tenant.TenantStatusBuilder;
 import dev.tenantry.testkit.KubeApiServer;
 import dev.tenantry.testkit.TenantryCrds;
@@ -77,6 +79,25 @@ public final class ControlApiTestSupport {
     }
     tenant.setStatus(new TenantStatusBuilder(Clock.systemUTC())
         .build(tenant, outcomes, runtime, Optional.empty(), false));
+    client.resource(tenant).patchStatus();
+  }
+
+  /**
+   * Writes what the operator would for a provisioned tenant after its hibernation requests:
+   * the decision of the operator's own planner (no idle hibernation, no runtime to ask).
+   */
+  public static void reportHibernation(KubernetesClient client, String name) {
+    Tenant tenant = client.resources(Tenant.class).withName(name).get();
+    List<StepOutcome> outcomes = new ArrayList<>();
+    for (ProvisioningStep step : ProvisioningStep.values()) {
+      outcomes.add(StepOutcome.done(step, "Done", step.description()));
+    }
+    HibernationDecision sleep = HibernationPlanner.decide(tenant, Optional.empty(), java.time.Instant.now(), true,
+        asked -> {
+          throw new IllegalStateException("no runtime here");
+        });
+    tenant.setStatus(new TenantStatusBuilder(Clock.systemUTC())
+        .build(tenant, outcomes, Optional.empty(), Optional.empty(), false, sleep));
     client.resource(tenant).patchStatus();
   }
 
