@@ -72,6 +72,9 @@ public final class TenantryApi {
    */
   public static final String WAKE_REQUESTED_AT_ANNOTATION = "hibernation." + GROUP + "/wake-requested-at";
   public static final String WAKE_TRIGGER_ANNOTATION = "hibernation." + GROUP + "/wake-trigger";
+  /** The wake triggers the annotation names. */
+  public static final String WAKE_BY_REQUEST = "request";
+  public static final String WAKE_BY_ADMIN = "admin";
   /** When an admin asked a tenant to hibernate now (ISO-8601 instant), whatever its traffic. */
   public static final String HIBERNATE_REQUESTED_AT_ANNOTATION = "hibernation." + GROUP + "/hibernate-requested-at";
 

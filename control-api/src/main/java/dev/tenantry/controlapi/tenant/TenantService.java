@@ -198,21 +198,19 @@ public class TenantService {
     return change(actor, name, "TenantResumed", "runtime brought back", tenant -> {
       tenant.getSpec().setSuspended(false);
       // a resume is also a wake: an older hibernate request must not put it straight back to sleep
-      if (tenant.getMetadata().getAnnotations() == null) {
-        tenant.getMetadata().setAnnotations(new java.util.HashMap<>());
-      }
-      tenant.getMetadata().getAnnotations().putAll(Map.of(
-          TenantryApi.WAKE_REQUESTED_AT_ANNOTATION, clock.instant().toString(),
-          TenantryApi.WAKE_TRIGGER_ANNOTATION, "admin"));
+      annotate(tenant, wakeRequest());
       return tenant;
     });
   }
 
   /** Asks the operator to wake a hibernated tenant now; its runtime starts and the tenant turns Ready. */
   public Mono<TenantView> wake(String actor, String name) {
-    return hibernationRequest(actor, name, "TenantWakeRequested", "wake requested", Map.of(
-        TenantryApi.WAKE_REQUESTED_AT_ANNOTATION, clock.instant().toString(),
-        TenantryApi.WAKE_TRIGGER_ANNOTATION, "admin"));
+    return hibernationRequest(actor, name, "TenantWakeRequested", "wake requested", wakeRequest());
+  }
+
+  private Map<String, String> wakeRequest() {
+    return Map.of(TenantryApi.WAKE_REQUESTED_AT_ANNOTATION, clock.instant().toString(),
+        TenantryApi.WAKE_TRIGGER_ANNOTATION, TenantryApi.WAKE_BY_ADMIN);
   }
 
   /** Asks the operator to hibernate a tenant now, whatever its traffic; its next call or a wake brings it back. */
@@ -229,12 +227,16 @@ public class TenantService {
         // suspended means an admin stopped it: only resume starts it again
         throw new TenantException.Conflict("name", "tenant '" + name + "' is suspended: resume it instead");
       }
-      if (tenant.getMetadata().getAnnotations() == null) {
-        tenant.getMetadata().setAnnotations(new java.util.HashMap<>());
-      }
-      tenant.getMetadata().getAnnotations().putAll(annotations);
+      annotate(tenant, annotations);
       return tenant;
     });
+  }
+
+  private static void annotate(Tenant tenant, Map<String, String> annotations) {
+    if (tenant.getMetadata().getAnnotations() == null) {
+      tenant.getMetadata().setAnnotations(new java.util.HashMap<>());
+    }
+    tenant.getMetadata().getAnnotations().putAll(annotations);
   }
 
   public Mono<TenantView> delete(String actor, String name) {
