@@ -6,6 +6,7 @@ import dev.tenantry.crds.tenant.Hibernation;
 import dev.tenantry.crds.tenant.HibernationStatus;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.WakeRecord;
+import dev.tenantry.operator.tenant.ProvisioningStep;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,8 +39,8 @@ public final class HibernationPlanner {
   public static final String SUSPENDED = "Suspended";
   public static final String INVALID = "InvalidHibernation";
   /** Wake triggers, as the wake-trigger annotation and {@code lastWake.trigger} spell them. */
-  public static final String TRIGGER_REQUEST = "request";
-  public static final String TRIGGER_ADMIN = "admin";
+  public static final String TRIGGER_REQUEST = TenantryApi.WAKE_BY_REQUEST;
+  public static final String TRIGGER_ADMIN = TenantryApi.WAKE_BY_ADMIN;
   public static final String TRIGGER_SCHEDULE = "schedule";
   /** How soon to ask a runtime again that could not be asked. */
   static final Duration RETRY_ASKING = Duration.ofSeconds(30);
@@ -135,30 +136,26 @@ public final class HibernationPlanner {
       return awake(next, awakeReason(next), awakeMessage(next, idleAfter), nextWindow, runtimeReady, now);
     }
     // idle counts from when the wake finished: a slow start is not the tenant's silence
-    HibernationStatus timed = awake(next, awakeReason(next), "", Optional.empty(), true, now).status().orElseThrow();
-    Instant awakeSince = Optional.ofNullable(timed.getLastWake())
-        .map(w -> Instant.parse(w.getAt()).plusMillis(w.getDurationMs() == null ? 0 : w.getDurationMs()))
-        .orElse(Instant.EPOCH);
+    HibernationStatus timed = withWakeTimed(next, true, now);
+    Instant awakeSince = Stream.of(Optional.ofNullable(timed.getLastWake())
+            .map(w -> Instant.parse(w.getAt()).plusMillis(w.getDurationMs() == null ? 0 : w.getDurationMs())),
+            Optional.of(answeringSince(tenant, now)))
+        .flatMap(Optional::stream).max(Instant::compareTo).orElseThrow();
     Instant due = idleDeadline(timed, awakeSince, idleAfter.get());
-    if (now.isBefore(due)) {
-      return awake(timed, awakeReason(timed), awakeMessage(timed, idleAfter), earliest(Optional.of(due), nextWindow),
-          runtimeReady, now);
+    if (!now.isBefore(due)) {
+      try {
+        timed.setLastActivity(timestamp(activity.lastActivity(tenant)));
+      } catch (Exception e) {
+        return awake(timed, awakeReason(timed), "its activity could not be asked, asking again in "
+                + RETRY_ASKING.toSeconds() + " s: " + e.getMessage(),
+            earliest(Optional.of(now.plus(RETRY_ASKING)), nextWindow), runtimeReady, now);
+      }
+      due = idleDeadline(timed, awakeSince, idleAfter.get());
     }
-    Instant last;
-    try {
-      last = activity.lastActivity(tenant);
-    } catch (Exception e) {
-      return awake(timed, awakeReason(timed), "its activity could not be asked, asking again in "
-              + RETRY_ASKING.toSeconds() + " s: " + e.getMessage(),
-          earliest(Optional.of(now.plus(RETRY_ASKING)), nextWindow), runtimeReady, now);
-    }
-    timed.setLastActivity(timestamp(last));
-    due = idleDeadline(timed, awakeSince, idleAfter.get());
-    if (now.isBefore(due)) {
-      return awake(timed, awakeReason(timed), awakeMessage(timed, idleAfter), earliest(Optional.of(due), nextWindow),
-          runtimeReady, now);
-    }
-    return sleep(timed, IDLE, now, nextWindow);
+    return now.isBefore(due)
+        ? awake(timed, awakeReason(timed), awakeMessage(timed, idleAfter), earliest(Optional.of(due), nextWindow),
+            runtimeReady, now)
+        : sleep(timed, IDLE, now, nextWindow);
   }
 
   private static HibernationDecision sleep(HibernationStatus next, String reason, Instant now,
@@ -181,15 +178,33 @@ public final class HibernationPlanner {
   /** Awake; a wake still timing gets its duration once the runtime answers. */
   private static HibernationDecision awake(HibernationStatus previous, String reason, String message,
       Optional<Instant> recheck, boolean runtimeReady, Instant now) {
-    HibernationStatus next = copy(previous);
+    HibernationStatus next = withWakeTimed(previous, runtimeReady, now);
+    String text = next.getLastWake() != null && next.getLastWake().getDurationMs() == null
+        ? message + "; waking: waiting for the runtime to be ready" : message;
+    return new HibernationDecision(false, true, reason, text, Optional.of(next), recheck);
+  }
+
+  /** A copy of {@code status} whose last wake, once the runtime answers, has its duration. */
+  private static HibernationStatus withWakeTimed(HibernationStatus status, boolean runtimeReady, Instant now) {
+    HibernationStatus next = copy(status);
     WakeRecord wake = next.getLastWake();
     if (wake != null && wake.getDurationMs() == null && runtimeReady) {
       long millis = Math.max(0, Duration.between(Instant.parse(wake.getAt()), now).toMillis());
       next.setLastWake(new WakeRecord(wake.getAt(), millis, wake.getTrigger()));
     }
-    String text = wake != null && next.getLastWake().getDurationMs() == null
-        ? message + "; waking: waiting for the runtime to be ready" : message;
-    return new HibernationDecision(false, true, reason, text, Optional.of(next), recheck);
+    return next;
+  }
+
+  /**
+   * When the runtime began to answer: when {@code RuntimeReady} last turned True, or now when
+   * this reconcile is the first to see it ready (a first start as slow as idleAfter is not silence).
+   */
+  private static Instant answeringSince(Tenant tenant, Instant now) {
+    return Optional.ofNullable(tenant.getStatus())
+        .flatMap(status -> status.condition(ProvisioningStep.RUNTIME.conditionType()))
+        .filter(condition -> "True".equals(condition.getStatus()) && condition.getLastTransitionTime() != null)
+        .map(condition -> Instant.parse(condition.getLastTransitionTime()))
+        .orElse(now);
   }
 
   private static Instant idleDeadline(HibernationStatus status, Instant awakeSince, Duration idleAfter) {

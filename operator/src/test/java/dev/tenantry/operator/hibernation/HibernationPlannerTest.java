@@ -129,6 +129,17 @@ class HibernationPlannerTest {
   }
 
   @Test
+  void aFirstStartSlowerThanIdleAfterDoesNotPutItStraightToSleep() {
+    Tenant fresh = tenant(null, Map.of());
+    fresh.getStatus().setConditions(new java.util.ArrayList<>());
+    // the runtime's clock started 25 s ago, with the process; this reconcile is the first to see it ready
+    var decision = HibernationPlanner.decide(fresh, Optional.of(new Hibernation("PT20S", null)), NOW, true,
+        lastCallAt(NOW.minusSeconds(25)));
+    assertThat(decision.asleep()).isFalse();
+    assertThat(decision.recheckAt()).contains(NOW.plusSeconds(20));
+  }
+
+  @Test
   void aWakeRequestFromBeforeTheSleepIsSpent() {
     HibernationStatus asleep = asleep("2026-12-02T11:00:00Z", HibernationPlanner.IDLE);
     var decision = HibernationPlanner.decide(tenant(asleep,
@@ -252,6 +263,10 @@ class HibernationPlannerTest {
     tenant.setSpec(spec);
     TenantStatus status = new TenantStatus();
     status.setHibernation(hibernation);
+    // the runtime has answered since the morning
+    status.setConditions(new java.util.ArrayList<>(java.util.List.of(new io.fabric8.kubernetes.api.model.ConditionBuilder()
+        .withType("RuntimeReady").withStatus("True").withReason("RuntimeAvailable")
+        .withLastTransitionTime("2026-12-02T08:00:00Z").build())));
     tenant.setStatus(status);
     return tenant;
   }
