@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -123,9 +125,19 @@ final class LocalPlatform implements AutoCloseable {
         Map.of("t", tenant)).at("/issueTenantToken/token").asText();
   }
 
+  /**
+   * The tenant's Service address, once kube-proxy routes it: a Tenant turns Ready when its pod is,
+   * and kube-proxy writes the Service's rules a moment later (until then a connect is refused).
+   */
   URI runtimeUri(String tenant) {
-    return URI.create("http://" + kube.services().inNamespace("tenant-" + tenant).withName("runtime").get()
-        .getSpec().getClusterIP() + ":8080");
+    String clusterIp = kube.services().inNamespace("tenant-" + tenant).withName("runtime").get().getSpec().getClusterIP();
+    waitUntil("the Service of " + tenant + " routed by kube-proxy", Duration.ofMinutes(1), () -> {
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress(clusterIp, 8080), 2000); // refused or unreachable: asked again
+        return true;
+      }
+    }, "tenant-" + tenant);
+    return URI.create("http://" + clusterIp + ":8080");
   }
 
   String phase(String tenant) {
