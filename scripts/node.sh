@@ -225,6 +225,7 @@ EOF
 import_images() {
   local tar imported=0
   for tar in "$IMAGES/pause.tar" "$ROOT"/tenant-runtime/target/jib-image.tar "$ROOT"/operator/target/jib-image.tar \
+             "$ROOT"/activator/target/jib-image.tar \
              "$ROOT"/control-api/target/jib-image.tar; do
     [ -f "$tar" ] || { [ "$tar" = "$IMAGES/pause.tar" ] && die "$tar is missing: run scripts/images.sh base"; continue; }
     local stamp="$NODE/imported-$(basename "$(dirname "$(dirname "$tar")")")-$(basename "$tar")"

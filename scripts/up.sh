@@ -20,7 +20,7 @@ scripts/install-deps.sh
 scripts/images.sh base
 
 rebuilt=false
-stale=$(find crds operator tenant-runtime control-api testkit helm pom.xml -name target -prune -o \
+stale=$(find crds operator activator tenant-runtime control-api testkit helm pom.xml -name target -prune -o \
   -newer operator/target/jib-image.tar -print -quit 2>/dev/null || true)
 if [ ! -f operator/target/jib-image.tar ] || [ -n "$stale" ]; then
   log "building the jars and images (mvn verify -Pimages, tests skipped; scripts/test.sh runs them)"

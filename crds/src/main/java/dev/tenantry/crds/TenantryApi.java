@@ -45,6 +45,19 @@ public final class TenantryApi {
   public static final int RUNTIME_HTTP_PORT = 8080;
   public static final int RUNTIME_GRPC_PORT = 9090;
   public static final int RUNTIME_MANAGEMENT_PORT = 8081;
+  /** The runtime container's port names, which the Service targets and the activator forwards to. */
+  public static final String RUNTIME_HTTP_PORT_NAME = "http";
+  public static final String RUNTIME_GRPC_PORT_NAME = "grpc";
+  /** Labels every runtime pod carries and its Service selects: the app, and the tenant as its instance. */
+  public static final String RUNTIME_NAME_LABEL = "app.kubernetes.io/name";
+  public static final String RUNTIME_NAME_VALUE = "tenant-runtime";
+  public static final String RUNTIME_INSTANCE_LABEL = "app.kubernetes.io/instance";
+
+  /**
+   * The activator's Service in the platform namespace: a hibernated tenant's Service routes to
+   * the addresses behind it, which hold the calls while the tenant wakes.
+   */
+  public static final String ACTIVATOR_SERVICE = "tenantry-activator";
 
   /** Tenant namespace prefix: a tenant {@code acme} lives in {@code tenant-acme}. */
   public static final String NAMESPACE_PREFIX = "tenant-";
@@ -82,6 +95,14 @@ public final class TenantryApi {
 
   public static String namespaceOf(String tenantName) {
     return NAMESPACE_PREFIX + tenantName;
+  }
+
+  /** The labels that select a tenant's runtime pods. */
+  public static java.util.Map<String, String> runtimeSelector(String tenantName) {
+    java.util.Map<String, String> selector = new java.util.LinkedHashMap<>();
+    selector.put(RUNTIME_NAME_LABEL, RUNTIME_NAME_VALUE);
+    selector.put(RUNTIME_INSTANCE_LABEL, tenantName);
+    return selector;
   }
 
   /** The runtime Service's in-cluster DNS name, e.g. {@code runtime.tenant-acme.svc} (also its TLS name). */

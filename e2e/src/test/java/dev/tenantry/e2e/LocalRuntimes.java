@@ -7,7 +7,11 @@ import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.testkit.RuntimePods;
 import dev.tenantry.testkit.TenantryCrds;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -48,6 +52,8 @@ import java.util.concurrent.TimeUnit;
  * and more, keeping its data directory as a volume claim would.
  */
 public final class LocalRuntimes implements AutoCloseable {
+  /** The one pod a followed runtime shows. */
+  public static final String POD_NAME = "runtime-local";
   private final KubernetesClient client;
   private final Path root;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -141,6 +147,7 @@ public final class LocalRuntimes implements AutoCloseable {
     if (replicas > 0 && !isRunning(tenant)) {
       run(tenant, true, deployment);
     } else if (replicas == 0 && isRunning(tenant)) {
+      client.pods().inNamespace(deployment.getMetadata().getNamespace()).withName(POD_NAME).delete();
       stop(tenant);
       report(deployment, 0);
     } else if (!reported) {
@@ -160,6 +167,32 @@ public final class LocalRuntimes implements AutoCloseable {
               .withObservedGeneration(actedOn.getMetadata().getGeneration()).build());
           return d;
         });
+  }
+
+  /**
+   * The runtime's pod as a kubelet would show it: the Deployment's template, Ready, at 127.0.0.1,
+   * its named ports the local ones (what the activator forwards held calls to).
+   */
+  private void publishPod(Deployment deployment, Running runtime) {
+    var template = deployment.getSpec().getTemplate();
+    Pod pod = new PodBuilder().withNewMetadata().withName(POD_NAME).withNamespace(deployment.getMetadata().getNamespace())
+        .withLabels(template.getMetadata().getLabels()).endMetadata()
+        .withSpec(template.getSpec()).build();
+    for (ContainerPort port : pod.getSpec().getContainers().get(0).getPorts()) {
+      if (TenantryApi.RUNTIME_HTTP_PORT_NAME.equals(port.getName())) {
+        port.setContainerPort(runtime.httpPort());
+      } else if (TenantryApi.RUNTIME_GRPC_PORT_NAME.equals(port.getName())) {
+        port.setContainerPort(runtime.grpcPort());
+      }
+    }
+    client.pods().resource(pod).delete();
+    client.pods().resource(pod).waitUntilCondition(Objects::isNull, 30, TimeUnit.SECONDS);
+    client.pods().resource(pod).create();
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(POD_NAME).editStatus(current -> {
+      current.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1")
+          .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
+      return current;
+    });
   }
 
   /** Waits for the tenant's runtime Deployment, starts the runtime it describes with fresh data, reports it ready. */
@@ -229,6 +262,7 @@ public final class LocalRuntimes implements AutoCloseable {
       running.put(tenant, started);
       awaitReady(started);
       if (followed) {
+        publishPod(deployment, started);
         report(deployment, deployment.getSpec().getReplicas());
       }
       return started;

@@ -88,7 +88,8 @@ class HelmChartInstallTest {
     assertThat(release.getOutput()).contains("login.example.com").contains("https://tenantry.example.com/");
 
     assertThat(admin.apps().deployments().inNamespace(Chart.NAMESPACE).list().getItems())
-        .extracting(d -> d.getMetadata().getName()).containsExactlyInAnyOrder("tenantry-operator", "tenantry-control-api");
+        .extracting(d -> d.getMetadata().getName())
+        .containsExactlyInAnyOrder("tenantry-operator", "tenantry-control-api", "tenantry-activator");
     assertThat(admin.apps().deployments().inNamespace(Chart.NAMESPACE).withName("tenantry-operator").get()
         .getSpec().getReplicas()).as("operator.replicas from the values file").isEqualTo(3);
     assertThat(admin.network().v1().ingresses().inNamespace(Chart.NAMESPACE).withName("tenantry-control-api").get())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.LintResult;
+import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.testkit.TenantryCrds;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -80,6 +81,16 @@ class HelmChartTest {
     assertRestricted(controlApi);
     assertThat(controlApi.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("tenantry-control-api");
     assertThat(objects).noneMatch(o -> o instanceof Ingress);
+
+    // the activator: restricted, and a Service whose port names the operator copies into sleeping tenants' Endpoints
+    Deployment activator = Chart.find(objects, Deployment.class, TenantryApi.ACTIVATOR_SERVICE);
+    assertRestricted(activator);
+    assertThat(env(activator.getSpec().getTemplate().getSpec().getContainers().get(0)))
+        .containsEntry("TENANTRY_ACTIVATOR_HOLD_TIMEOUT", "PT30S").containsEntry("TENANTRY_ACTIVATOR_MAX_HELD", "200");
+    assertThat(Chart.find(objects, io.fabric8.kubernetes.api.model.Service.class, TenantryApi.ACTIVATOR_SERVICE)
+        .getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort())
+        .containsExactly(TenantryApi.RUNTIME_HTTP_PORT_NAME + ":" + TenantryApi.RUNTIME_HTTP_PORT,
+            TenantryApi.RUNTIME_GRPC_PORT_NAME + ":" + TenantryApi.RUNTIME_GRPC_PORT);
 
     // the operator's ClusterRole carries exactly the rules of operator/rbac/operator-rbac.yaml
     ClusterRole rendered = Chart.find(objects, ClusterRole.class, "tenantry-operator");

@@ -173,12 +173,7 @@ class LocalNodeTest {
     assertThat(java.time.Instant.parse(usage.path("lastActivity").asText()))
         .isAfter(java.time.Instant.now().minus(Duration.ofMinutes(5)));
 
-    String ca = new String(Base64.getDecoder().decode(kube.secrets().inNamespace("tenant-e2e-alpha")
-        .withName("runtime-tls").get().getData().get("ca.crt")), StandardCharsets.UTF_8);
-    ManagedChannel channel = NettyChannelBuilder.forAddress(runtime.getHost(), 9090)
-        .sslContext(GrpcSslContexts.forClient().trustManager(new ByteArrayInputStream(ca.getBytes(StandardCharsets.UTF_8)))
-            .build())
-        .overrideAuthority("runtime.tenant-e2e-alpha.svc").build();
+    ManagedChannel channel = grpcChannel(runtime, "e2e-alpha");
     try {
       HealthCheckResponse health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
           .check(HealthCheckRequest.getDefaultInstance());
@@ -322,6 +317,59 @@ class LocalNodeTest {
 
   @Test
   @Order(7)
+  void aHibernatedTenantWakesForCallsMadeWhileItSleepsOverRestGrpcAndWebSocket() throws Exception {
+    String token = tenantToken("e2e-alpha");
+    String clusterIp = kube.services().inNamespace("tenant-e2e-alpha").withName("runtime").get().getSpec().getClusterIP();
+    HttpResponse<String> hibernated = controlRest("POST", "/api/v1/tenants/e2e-alpha/hibernate", Map.of());
+    assertThat(hibernated.statusCode()).as(hibernated.body()).isBetween(200, 202);
+    waitUntil("e2e-alpha asleep, no pods, its Service routed to the activator", Duration.ofMinutes(2), () -> {
+      var service = kube.services().inNamespace("tenant-e2e-alpha").withName("runtime").get();
+      return "Hibernated".equals(platform.phase("e2e-alpha"))
+          && kube.pods().inNamespace("tenant-e2e-alpha").list().getItems().isEmpty()
+          && (service.getSpec().getSelector() == null || service.getSpec().getSelector().isEmpty());
+    }, "tenant-e2e-alpha");
+    URI runtime = runtimeUri("e2e-alpha");
+    assertThat(runtime.getHost()).as("callers keep the Service's address").isEqualTo(clusterIp);
+
+    // all three made while it sleeps, to the address they always used
+    try (Frames events = Frames.open(http, ws(runtime, "/ws/events"), token, null)) {
+      events.send("{\"type\":\"subscribe\",\"since\":0}");
+      ManagedChannel channel = grpcChannel(runtime, "e2e-alpha");
+      try {
+        // a held TLS handshake lasts the client's 10 s at most; waiting for ready rides out a longer wake
+        var listed = ProjectServiceGrpc.newBlockingStub(channel).withCallCredentials(bearer(token)).withWaitForReady()
+            .withDeadlineAfter(2, TimeUnit.MINUTES).listProjects(ListProjectsRequest.getDefaultInstance());
+        assertThat(listed.getProjectsList()).extracting(p -> p.getName()).contains("Launch");
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      HttpResponse<String> projects = http.send(HttpRequest.newBuilder(runtime.resolve("/api/v1/projects"))
+          .header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(1)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(projects.statusCode()).as(projects.body()).isEqualTo(200);
+      assertThat(projects.body()).contains("Launch");
+      JsonNode old = events.await(m -> "event".equals(m.path("type").asText()), Duration.ofMinutes(1),
+          "the tenant's old events on the WebSocket held while it slept");
+      // and live: an event made now reaches the socket opened while the tenant slept
+      HttpResponse<String> made = http.send(HttpRequest.newBuilder(runtime.resolve("/api/v1/projects"))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"After the wake\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+      events.await(m -> "event".equals(m.path("type").asText()) && m.path("sequence").asLong() > old.path("sequence").asLong()
+          && m.toString().contains("After the wake"), Duration.ofMinutes(1), "the live event of a project made after the wake");
+    }
+    Tenant woken = kube.resources(Tenant.class).withName("e2e-alpha").get();
+    assertThat(woken.getStatus().getHibernation().getLastWake().getTrigger()).isEqualTo("request");
+    assertThat(kube.pods().inNamespace("tenant-e2e-alpha").list().getItems()).isNotEmpty();
+    waitUntil("the Service selects the runtime again", Duration.ofMinutes(1), () -> {
+      var selector = kube.services().inNamespace("tenant-e2e-alpha").withName("runtime").get().getSpec().getSelector();
+      return selector != null && !selector.isEmpty();
+    }, "tenant-e2e-alpha");
+  }
+
+  @Test
+  @Order(8)
   void aBackupOnThePlatformVolumeBringsADeletedTenantBackWithItsData() throws Exception {
     // the operator pod streams the runtime's event log over gRPC and TLS to the Service's cluster IP
     TenantBackup backup = new TenantBackup();
@@ -362,7 +410,7 @@ class LocalNodeTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void deletionRemovesTheNamespaceAndAppliesTheDatabasePolicy() throws Exception {
     // a Retain tenant whose runtime never needs to start: its database is made before its pods
     controlGraphQl("""
@@ -393,7 +441,7 @@ class LocalNodeTest {
   static final String NEXT = "tenantry/tenant-runtime:0.1.0-next";
 
   @Test
-  @Order(9)
+  @Order(10)
   void aRolloutMovesSixTenantsInWavesToANewTagAndKeepsTheirData() throws Exception {
     // a second version without a registry: the same image under a new tag, as a push would add it
     platform.cluster.script("node.sh", "tag", RUNTIME, NEXT);
@@ -444,7 +492,7 @@ class LocalNodeTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void aRolloutToAnImageThatNeverPullsFailsAtTheCanaryAndRollsBack() throws Exception {
     Map<String, Long> generations = new java.util.HashMap<>();
     for (String name : FLEET) {
@@ -512,6 +560,15 @@ class LocalNodeTest {
 
   static URI ws(URI base, String path) {
     return URI.create("ws://" + base.getHost() + ":" + base.getPort() + path);
+  }
+
+  /** gRPC over TLS to the tenant's Service, trusting the platform CA, naming the Service as its certificate does. */
+  static ManagedChannel grpcChannel(URI runtime, String tenant) throws Exception {
+    byte[] ca = Base64.getDecoder().decode(kube.secrets().inNamespace("tenant-" + tenant)
+        .withName("runtime-tls").get().getData().get("ca.crt"));
+    return NettyChannelBuilder.forAddress(runtime.getHost(), 9090)
+        .sslContext(GrpcSslContexts.forClient().trustManager(new ByteArrayInputStream(ca)).build())
+        .overrideAuthority("runtime.tenant-" + tenant + ".svc").build();
   }
 
   static CallCredentials bearer(String token) {

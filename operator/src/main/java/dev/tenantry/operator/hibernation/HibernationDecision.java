@@ -21,6 +21,17 @@ public record HibernationDecision(boolean asleep, boolean awake, String reason, 
     return new HibernationDecision(false, true, null, null, Optional.empty(), Optional.empty());
   }
 
+  /** Whether the tenant is waking: woken, and its runtime not yet Ready (the wake not yet timed). */
+  public boolean waking() {
+    return awake && status.map(HibernationStatus::getLastWake)
+        .map(wake -> wake.getDurationMs() == null).orElse(false);
+  }
+
+  /** Whether calls to the tenant must be held for it: it sleeps, or it wakes and cannot answer yet. */
+  public boolean holdsCalls() {
+    return asleep || waking();
+  }
+
   /** Whether the decision shows an {@code Awake} condition (a tenant that never had hibernation shows none). */
   public boolean hasCondition() {
     return reason != null;

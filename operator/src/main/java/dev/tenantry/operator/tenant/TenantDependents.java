@@ -12,6 +12,7 @@ import dev.tenantry.operator.tenant.dependent.TlsSecretDependentResource;
 import dev.tenantry.operator.tenant.model.NamespacePolicyModel;
 import dev.tenantry.operator.tenant.model.PlatformSettings;
 import dev.tenantry.operator.tenant.model.RuntimeWorkloadModel;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -48,6 +49,7 @@ final class TenantDependents {
   final ModelDependentResource<PersistentVolumeClaim> dataClaim;
   final ModelDependentResource<Deployment> deployment;
   final ModelDependentResource<Service> service;
+  final ModelDependentResource<Endpoints> heldEndpoints;
   final ModelDependentResource<Ingress> ingress;
   final Optional<ModelDependentResource<PodDisruptionBudget>> disruptionBudget;
 
@@ -75,6 +77,10 @@ final class TenantDependents {
         m -> m.runtime().deployment());
     service = ModelDependentResource.always(Service.class, "service", TenantryApi.RUNTIME_SERVICE,
         m -> m.runtime().service());
+    // applied only while the activator holds the calls, and never deleted: when the Service
+    // selects the runtime again, the endpoints controller rewrites this same object
+    heldEndpoints = ModelDependentResource.always(Endpoints.class, "endpoints", TenantryApi.RUNTIME_SERVICE,
+        m -> m.runtime().heldEndpoints().orElseThrow());
     ingress = ModelDependentResource.optional(Ingress.class, "ingress", TenantryApi.RUNTIME_SERVICE,
         m -> m.runtime().ingress());
     disruptionBudget = settings.podDisruptionBudgets()
@@ -87,7 +93,8 @@ final class TenantDependents {
   @SuppressWarnings("unchecked")
   DependentResource<?, Tenant>[] all() {
     List<DependentResource<?, Tenant>> all = new ArrayList<>(List.of(namespace, quota, limitRange, networkPolicy,
-        serviceAccount, owners, configMap, tlsSecret, databaseSecret, dataClaim, deployment, service, ingress));
+        serviceAccount, owners, configMap, tlsSecret, databaseSecret, dataClaim, deployment, service, heldEndpoints,
+        ingress));
     database.ifPresent(all::add);
     disruptionBudget.ifPresent(all::add);
     return all.toArray(DependentResource[]::new);

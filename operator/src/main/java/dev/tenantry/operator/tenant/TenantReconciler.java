@@ -3,8 +3,10 @@ package dev.tenantry.operator.tenant;
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.plan.TenantPlan;
 import dev.tenantry.crds.tenant.DeletionPolicy;
+import dev.tenantry.crds.tenant.Phase;
 import dev.tenantry.crds.tenant.RuntimeStatus;
 import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.operator.hibernation.ActivatorRoute;
 import dev.tenantry.operator.hibernation.HibernationDecision;
 import dev.tenantry.operator.hibernation.HibernationPlanner;
 import dev.tenantry.operator.kube.PrunedItemStore;
@@ -20,6 +22,7 @@ import dev.tenantry.operator.tenant.model.PlatformSettings;
 import dev.tenantry.operator.tenant.model.RuntimeWorkloadModel;
 import dev.tenantry.operator.tenant.model.TenantModel;
 import dev.tenantry.operator.tracing.TenantTracing;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -65,6 +68,7 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   public static final String NAME = "tenant";
   static final String PLAN_EVENT_SOURCE = "plans";
   static final String PLAN_INDEX = "byPlan";
+  static final String ACTIVATOR_EVENT_SOURCE = "activator";
   /** Condition reason of a reconcile that failed with an error; the message says which. */
   public static final String RECONCILE_FAILED = "ReconcileFailed";
   private static final Duration RETRY_WHILE_WAITING = Duration.ofSeconds(30);
@@ -102,6 +106,7 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   private List<Step> steps(TenantDependents d) {
     List<ModelDependentResource<?>> runtime = new ArrayList<>(List.of(d.deployment, d.service, d.ingress));
     d.disruptionBudget.ifPresent(runtime::add);
+    // after the Service: its selector goes before the activator's addresses take the Endpoints
     return List.of(
         Step.of(ProvisioningStep.NAMESPACE)
             .applies(d.namespace, d.quota, d.limitRange, d.networkPolicy, d.serviceAccount, d.owners)
@@ -120,6 +125,7 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
         databaseStep(d),
         Step.of(ProvisioningStep.RUNTIME)
             .applies(runtime.toArray(ModelDependentResource[]::new))
+            .appliesWhen(m -> m.callsHeldBy().isPresent(), d.heldEndpoints)
             .doneWhen(this::runtimeOutcome));
   }
 
@@ -147,7 +153,32 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
         new ArrayList<>(EventSourceUtils.dependentEventSources(context, dependents.all()));
     sources.add(planEventSource(context));
     sources.add(jwksEventSource(context));
+    sources.add(activatorEventSource(context));
     return sources;
+  }
+
+  /** The activator's pods moving re-reconciles every tenant whose calls it holds, to point their Endpoints there. */
+  private InformerEventSource<Endpoints, Tenant> activatorEventSource(EventSourceContext<Tenant> context) {
+    var config = InformerEventSourceConfiguration.from(Endpoints.class, Tenant.class)
+        .withName(ACTIVATOR_EVENT_SOURCE)
+        .withNamespaces(settings.platformNamespace())
+        .withGenericFilter(endpoints -> TenantryApi.ACTIVATOR_SERVICE.equals(endpoints.getMetadata().getName()))
+        .withSecondaryToPrimaryMapper(endpoints -> context.getPrimaryCache().list()
+            .filter(TenantReconciler::callsMayBeHeld)
+            .map(ResourceID::fromResource)
+            .collect(Collectors.toSet()))
+        .withPrimaryToSecondaryMapper((Tenant tenant) ->
+            Set.of(new ResourceID(TenantryApi.ACTIVATOR_SERVICE, settings.platformNamespace())))
+        .build();
+    return new InformerEventSource<>(config, context);
+  }
+
+  /** A tenant that sleeps or wakes, by its last status: the activator may hold its calls. */
+  private static boolean callsMayBeHeld(Tenant tenant) {
+    TenantStatus status = tenant.getStatus();
+    return status != null && (status.getPhase() == Phase.Hibernated
+        || (status.getHibernation() != null && status.getHibernation().getLastWake() != null
+            && status.getHibernation().getLastWake().getDurationMs() == null));
   }
 
   /** A plan change re-reconciles every tenant on that plan. */
@@ -213,7 +244,8 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
     }
     HibernationDecision sleep = hibernation(tenant, plan.get(), context, planned);
     progress.hibernation(sleep);
-    TenantModel model = planned.withHibernated(sleep.asleep());
+    TenantModel model = planned.withHibernated(sleep.asleep())
+        .withCallsHeldBy(sleep.holdsCalls() ? activator(context) : Optional.empty());
     TenantKubernetesDependent.share(context, model);
     progress.complete(StepOutcome.done(ProvisioningStep.PLAN, "PlanFound", "plan " + model.planName()));
 
@@ -254,6 +286,11 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
         .rolledOut(model.requestedReplicas());
     return HibernationPlanner.decide(tenant, HibernationPlanner.effective(tenant, plan), clock.instant(), answering,
         runtimeActivity);
+  }
+
+  /** Where the activator takes calls; empty when none is installed or none of its pods is ready. */
+  private static Optional<ActivatorRoute> activator(Context<Tenant> context) {
+    return context.getSecondaryResource(Endpoints.class, ACTIVATOR_EVENT_SOURCE).flatMap(ActivatorRoute::of);
   }
 
   /** Applies the step's dependents in order; empty once applied, or the outcome of an expected failure. */

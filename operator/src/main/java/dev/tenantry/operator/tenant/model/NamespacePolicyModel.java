@@ -137,7 +137,8 @@ public final class NamespacePolicyModel {
   /**
    * One policy selecting every pod of the namespace, so anything not allowed here is denied:
    * ingress from the namespace itself, the platform namespace and the ingress controller;
-   * egress inside the namespace, to DNS, and to PostgreSQL when the tenant uses it.
+   * egress inside the namespace, to DNS, to the activator (which holds the calls of a sleeping
+   * tenant's Service) and to PostgreSQL when the tenant uses it.
    */
   public NetworkPolicy networkPolicy() {
     PlatformSettings settings = model.settings();
@@ -158,6 +159,15 @@ public final class NamespacePolicyModel {
             .addNewPort().withProtocol("UDP").withPort(new IntOrString(53)).endPort()
             .addNewPort().withProtocol("TCP").withPort(new IntOrString(53)).endPort()
             .build()));
+    // a sleeping tenant's Service sends its own namespace's calls to the activator, and only there
+    egress.add(new NetworkPolicyEgressRuleBuilder().addNewTo()
+        .withNewNamespaceSelector().addToMatchLabels("kubernetes.io/metadata.name", settings.platformNamespace())
+        .endNamespaceSelector()
+        .withNewPodSelector().addToMatchLabels(TenantryApi.RUNTIME_NAME_LABEL, TenantryApi.ACTIVATOR_SERVICE).endPodSelector()
+        .endTo()
+        .addNewPort().withProtocol("TCP").withPort(new IntOrString(TenantryApi.RUNTIME_HTTP_PORT)).endPort()
+        .addNewPort().withProtocol("TCP").withPort(new IntOrString(TenantryApi.RUNTIME_GRPC_PORT)).endPort()
+        .build());
     if (model.usesPostgres()) {
       egress.add(new NetworkPolicyEgressRuleBuilder()
           .addNewPort().withProtocol("TCP").withPort(new IntOrString(settings.postgresTenantPort())).endPort()

@@ -4,6 +4,9 @@ import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.plan.PlanStorage;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -54,10 +57,7 @@ public final class RuntimeWorkloadModel {
 
   /** Labels the runtime's Service selects its pods by. */
   public Map<String, String> runtimeSelector() {
-    Map<String, String> selector = new LinkedHashMap<>();
-    selector.put("app.kubernetes.io/name", "tenant-runtime");
-    selector.put("app.kubernetes.io/instance", model.tenantName());
-    return selector;
+    return TenantryApi.runtimeSelector(model.tenantName());
   }
 
   private Map<String, String> runtimeLabels() {
@@ -152,8 +152,8 @@ public final class RuntimeWorkloadModel {
         .withName("runtime")
         .withImage(model.image())
         .withImagePullPolicy("IfNotPresent")
-        .addNewPort().withName("http").withContainerPort(TenantryApi.RUNTIME_HTTP_PORT).withProtocol("TCP").endPort()
-        .addNewPort().withName("grpc").withContainerPort(TenantryApi.RUNTIME_GRPC_PORT).withProtocol("TCP").endPort()
+        .addNewPort().withName(TenantryApi.RUNTIME_HTTP_PORT_NAME).withContainerPort(TenantryApi.RUNTIME_HTTP_PORT).withProtocol("TCP").endPort()
+        .addNewPort().withName(TenantryApi.RUNTIME_GRPC_PORT_NAME).withContainerPort(TenantryApi.RUNTIME_GRPC_PORT).withProtocol("TCP").endPort()
         .addNewPort().withName("management").withContainerPort(TenantryApi.RUNTIME_MANAGEMENT_PORT).withProtocol("TCP")
         .endPort()
         .withEnv(env)
@@ -180,18 +180,35 @@ public final class RuntimeWorkloadModel {
         .build();
   }
 
+  /**
+   * The runtime's Service. While the activator holds the tenant's calls it selects nothing: its
+   * Endpoints ({@link #heldEndpoints}) name the activator instead, and its name, cluster IP and
+   * ports stay as they are, so callers keep their address.
+   */
   public Service service() {
     return new ServiceBuilder()
         .withMetadata(model.meta(TenantryApi.RUNTIME_SERVICE))
         .withNewSpec()
         .withType("ClusterIP")
-        .withSelector(runtimeSelector())
-        .addNewPort().withName("http").withPort(TenantryApi.RUNTIME_HTTP_PORT)
-        .withTargetPort(new IntOrString("http")).withProtocol("TCP").endPort()
-        .addNewPort().withName("grpc").withPort(TenantryApi.RUNTIME_GRPC_PORT)
-        .withTargetPort(new IntOrString("grpc")).withProtocol("TCP").endPort()
+        .withSelector(model.callsHeldBy().isPresent() ? null : runtimeSelector())
+        .addNewPort().withName(TenantryApi.RUNTIME_HTTP_PORT_NAME).withPort(TenantryApi.RUNTIME_HTTP_PORT)
+        .withTargetPort(new IntOrString(TenantryApi.RUNTIME_HTTP_PORT_NAME)).withProtocol("TCP").endPort()
+        .addNewPort().withName(TenantryApi.RUNTIME_GRPC_PORT_NAME).withPort(TenantryApi.RUNTIME_GRPC_PORT)
+        .withTargetPort(new IntOrString(TenantryApi.RUNTIME_GRPC_PORT_NAME)).withProtocol("TCP").endPort()
         .endSpec()
         .build();
+  }
+
+  /** The Service's Endpoints while the activator holds the tenant's calls: the activator's pods and ports. */
+  public Optional<Endpoints> heldEndpoints() {
+    return model.callsHeldBy().map(route -> new EndpointsBuilder()
+        .withMetadata(model.meta(TenantryApi.RUNTIME_SERVICE))
+        .addNewSubset()
+        .withAddresses(route.addresses().stream().map(ip -> new EndpointAddressBuilder().withIp(ip).build()).toList())
+        .addNewPort().withName(TenantryApi.RUNTIME_HTTP_PORT_NAME).withPort(route.httpPort()).withProtocol("TCP").endPort()
+        .addNewPort().withName(TenantryApi.RUNTIME_GRPC_PORT_NAME).withPort(route.grpcPort()).withProtocol("TCP").endPort()
+        .endSubset()
+        .build());
   }
 
   /** The public entry point; empty unless the tenant names an ingress host. */
@@ -202,7 +219,7 @@ public final class RuntimeWorkloadModel {
         .addNewTl().withHosts(host).withSecretName(CredentialsModel.TLS_SECRET_NAME).endTl()
         .addNewRule().withHost(host).withNewHttp()
         .addNewPath().withPath("/").withPathType("Prefix").withNewBackend().withNewService()
-        .withName(TenantryApi.RUNTIME_SERVICE).withNewPort().withName("http").endPort().endService().endBackend().endPath()
+        .withName(TenantryApi.RUNTIME_SERVICE).withNewPort().withName(TenantryApi.RUNTIME_HTTP_PORT_NAME).endPort().endService().endBackend().endPath()
         .endHttp().endRule()
         .endSpec()
         .build());

@@ -13,6 +13,7 @@ import dev.tenantry.crds.tenant.RuntimeOverrides;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.admission.PodPolicy;
 import dev.tenantry.operator.database.TenantDatabase;
+import dev.tenantry.operator.hibernation.ActivatorRoute;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -40,6 +41,7 @@ public final class TenantModel {
   private final TenantPlan plan;
   private final PlatformSettings settings;
   private final boolean hibernated;
+  private final Optional<ActivatorRoute> heldBy;
 
   /** Why a Tenant cannot be built on its plan as it stands: reported as the PlanResolved condition. */
   public static final class InvalidTenantException extends RuntimeException {
@@ -60,14 +62,16 @@ public final class TenantModel {
   public static final String POLICY_VIOLATION = "PolicyViolation";
 
   TenantModel(Tenant tenant, TenantPlan plan, PlatformSettings settings) {
-    this(tenant, plan, settings, false);
+    this(tenant, plan, settings, false, Optional.empty());
   }
 
-  private TenantModel(Tenant tenant, TenantPlan plan, PlatformSettings settings, boolean hibernated) {
+  private TenantModel(Tenant tenant, TenantPlan plan, PlatformSettings settings, boolean hibernated,
+      Optional<ActivatorRoute> heldBy) {
     this.tenant = Objects.requireNonNull(tenant, "tenant");
     this.plan = Objects.requireNonNull(plan, "plan");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.hibernated = hibernated;
+    this.heldBy = Objects.requireNonNull(heldBy, "heldBy");
   }
 
   /**
@@ -162,7 +166,20 @@ public final class TenantModel {
 
   /** This model with the runtime asleep or awake; the plan's policy was checked already. */
   public TenantModel withHibernated(boolean asleep) {
-    return asleep == hibernated ? this : new TenantModel(tenant, plan, settings, asleep);
+    return asleep == hibernated ? this : new TenantModel(tenant, plan, settings, asleep, heldBy);
+  }
+
+  /**
+   * This model with the tenant's calls held by the activator at {@code route} (while it sleeps or
+   * wakes), or going straight to its runtime (empty).
+   */
+  public TenantModel withCallsHeldBy(Optional<ActivatorRoute> route) {
+    return route.equals(heldBy) ? this : new TenantModel(tenant, plan, settings, hibernated, route);
+  }
+
+  /** The activator that holds this tenant's calls now; empty when its Service selects its runtime. */
+  public Optional<ActivatorRoute> callsHeldBy() {
+    return heldBy;
   }
 
   /** Whether the runtime sleeps (see HibernationPlanner): scaled to zero until a call wakes it. */

@@ -46,6 +46,16 @@ class NamespacePolicyModelTest {
         .containsEntry("kubernetes.io/metadata.name", "ingress-nginx");
     assertThat(policy.getSpec().getEgress()).noneSatisfy(rule ->
         assertThat(rule.getPorts()).anySatisfy(p -> assertThat(p.getPort().getIntVal()).isEqualTo(5432)));
+    // out of the namespace to the platform: the activator's runtime ports, nothing else there
+    assertThat(policy.getSpec().getEgress()).filteredOn(rule -> rule.getTo() != null && rule.getTo().stream()
+            .anyMatch(peer -> peer.getNamespaceSelector() != null))
+        .singleElement().satisfies(rule -> {
+          assertThat(rule.getTo().get(0).getNamespaceSelector().getMatchLabels())
+              .containsEntry("kubernetes.io/metadata.name", "tenantry-system");
+          assertThat(rule.getTo().get(0).getPodSelector().getMatchLabels())
+              .containsEntry("app.kubernetes.io/name", "tenantry-activator");
+          assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(8080, 9090);
+        });
   }
 
   @Test

@@ -22,6 +22,7 @@ import dev.tenantry.crds.tenant.RuntimeOverrides;
 import dev.tenantry.crds.tenant.StorageSpec;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantSpec;
+import dev.tenantry.operator.hibernation.ActivatorRoute;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -97,5 +98,43 @@ class RuntimeWorkloadModelTest {
     overrides.setResources(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("1Gi")).build());
     assertThat(new TenantModel(tenant, plan(StorageType.Embedded, 1), SETTINGS).runtime().javaOptions())
         .as("no CPU limit: no reason to give up C2").doesNotContain("TieredStopAtLevel");
+  }
+
+  @Test
+  void whileTheActivatorHoldsTheCallsTheServiceSelectsNothingAndItsEndpointsNameTheActivator() {
+    TenantModel awake = new TenantModel(tenant("acme"), plan(StorageType.Embedded, 1), SETTINGS);
+    assertThat(awake.runtime().service().getSpec().getSelector())
+        .isEqualTo(java.util.Map.of("app.kubernetes.io/name", "tenant-runtime", "app.kubernetes.io/instance", "acme"));
+    assertThat(awake.runtime().heldEndpoints()).isEmpty();
+
+    TenantModel held = awake.withHibernated(true)
+        .withCallsHeldBy(Optional.of(new ActivatorRoute(List.of("10.0.0.7", "10.0.0.8"), 8080, 9090)));
+    var service = held.runtime().service();
+    assertThat(service.getSpec().getSelector()).isNull();
+    assertThat(service.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort())
+        .as("callers keep the same ports").containsExactly("http:8080", "grpc:9090");
+    var endpoints = held.runtime().heldEndpoints().orElseThrow();
+    assertThat(endpoints.getMetadata().getName()).isEqualTo("runtime");
+    assertThat(endpoints.getMetadata().getNamespace()).isEqualTo("tenant-acme");
+    assertThat(endpoints.getSubsets()).singleElement().satisfies(subset -> {
+      assertThat(subset.getAddresses()).extracting(a -> a.getIp()).containsExactly("10.0.0.7", "10.0.0.8");
+      assertThat(subset.getPorts()).extracting(p -> p.getName() + ":" + p.getPort())
+          .containsExactlyInAnyOrder("http:8080", "grpc:9090");
+    });
+    assertThat(held.runtime().deployment().getSpec().getReplicas()).isZero();
+  }
+
+  @Test
+  void theActivatorsRouteIsItsReadyAddressesAndNamedPorts() {
+    var endpoints = new io.fabric8.kubernetes.api.model.EndpointsBuilder().withNewMetadata().withName("tenantry-activator")
+        .endMetadata().addNewSubset().addNewAddress().withIp("10.0.0.9").endAddress()
+        .addNewNotReadyAddress().withIp("10.0.0.10").endNotReadyAddress()
+        .addNewPort().withName("grpc").withPort(9091).endPort().addNewPort().withName("http").withPort(8088).endPort()
+        .endSubset().build();
+    assertThat(ActivatorRoute.of(endpoints)).contains(new ActivatorRoute(List.of("10.0.0.9"), 8088, 9091));
+    var noneReady = new io.fabric8.kubernetes.api.model.EndpointsBuilder(endpoints).editFirstSubset().withAddresses()
+        .endSubset().build();
+    assertThat(ActivatorRoute.of(noneReady)).as("no ready activator: the Service keeps selecting the runtime").isEmpty();
+    assertThat(ActivatorRoute.of(null)).isEmpty();
   }
 }
