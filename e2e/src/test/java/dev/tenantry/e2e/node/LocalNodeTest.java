@@ -324,9 +324,14 @@ class LocalNodeTest {
     assertThat(hibernated.statusCode()).as(hibernated.body()).isBetween(200, 202);
     waitUntil("e2e-alpha asleep, no pods, its Service routed to the activator", Duration.ofMinutes(2), () -> {
       var service = kube.services().inNamespace("tenant-e2e-alpha").withName("runtime").get();
+      // kube-proxy reads EndpointSlices: the one the slice controller left for the gone pod must go
+      var slices = kube.genericKubernetesResources("discovery.k8s.io/v1beta1", "EndpointSlice")
+          .inNamespace("tenant-e2e-alpha").list().getItems();
       return "Hibernated".equals(platform.phase("e2e-alpha"))
           && kube.pods().inNamespace("tenant-e2e-alpha").list().getItems().isEmpty()
-          && (service.getSpec().getSelector() == null || service.getSpec().getSelector().isEmpty());
+          && (service.getSpec().getSelector() == null || service.getSpec().getSelector().isEmpty())
+          && !slices.isEmpty() && slices.stream().allMatch(slice -> "endpointslicemirroring-controller.k8s.io".equals(
+              slice.getMetadata().getLabels().get("endpointslice.kubernetes.io/managed-by")));
     }, "tenant-e2e-alpha");
     URI runtime = runtimeUri("e2e-alpha");
     assertThat(runtime.getHost()).as("callers keep the Service's address").isEqualTo(clusterIp);

@@ -83,7 +83,7 @@ final class LocalPlatform implements AutoCloseable {
   /** Starts everything in {@code state}; {@code environment} adds settings for the scripts. */
   static LocalPlatform start(Path state, Map<String, String> environment) {
     Path checkout = TenantryCrds.checkout();
-    for (String app : List.of("tenant-runtime", "operator", "control-api")) {
+    for (String app : List.of("tenant-runtime", "operator", "activator", "control-api")) {
       assertThat(checkout.resolve(app + "/target/jib-image.tar"))
           .as("the %s image tarball: build with `scripts/images.sh base && mvn -Pimages verify` (scripts/test.sh does)",
               app).exists();

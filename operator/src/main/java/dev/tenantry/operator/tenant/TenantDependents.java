@@ -6,13 +6,13 @@ import dev.tenantry.operator.database.TenantDatabases;
 import dev.tenantry.operator.pki.CertificateAuthority;
 import dev.tenantry.operator.tenant.dependent.ConfigMapDependentResource;
 import dev.tenantry.operator.tenant.dependent.DatabaseSecretDependentResource;
+import dev.tenantry.operator.tenant.dependent.HeldEndpointsDependentResource;
 import dev.tenantry.operator.tenant.dependent.ModelDependentResource;
 import dev.tenantry.operator.tenant.dependent.TenantDatabaseDependentResource;
 import dev.tenantry.operator.tenant.dependent.TlsSecretDependentResource;
 import dev.tenantry.operator.tenant.model.NamespacePolicyModel;
 import dev.tenantry.operator.tenant.model.PlatformSettings;
 import dev.tenantry.operator.tenant.model.RuntimeWorkloadModel;
-import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -49,7 +49,7 @@ final class TenantDependents {
   final ModelDependentResource<PersistentVolumeClaim> dataClaim;
   final ModelDependentResource<Deployment> deployment;
   final ModelDependentResource<Service> service;
-  final ModelDependentResource<Endpoints> heldEndpoints;
+  final HeldEndpointsDependentResource heldEndpoints;
   final ModelDependentResource<Ingress> ingress;
   final Optional<ModelDependentResource<PodDisruptionBudget>> disruptionBudget;
 
@@ -77,10 +77,7 @@ final class TenantDependents {
         m -> m.runtime().deployment());
     service = ModelDependentResource.always(Service.class, "service", TenantryApi.RUNTIME_SERVICE,
         m -> m.runtime().service());
-    // applied only while the activator holds the calls, and never deleted: when the Service
-    // selects the runtime again, the endpoints controller rewrites this same object
-    heldEndpoints = ModelDependentResource.always(Endpoints.class, "endpoints", TenantryApi.RUNTIME_SERVICE,
-        m -> m.runtime().heldEndpoints().orElseThrow());
+    heldEndpoints = new HeldEndpointsDependentResource();
     ingress = ModelDependentResource.optional(Ingress.class, "ingress", TenantryApi.RUNTIME_SERVICE,
         m -> m.runtime().ingress());
     disruptionBudget = settings.podDisruptionBudgets()
