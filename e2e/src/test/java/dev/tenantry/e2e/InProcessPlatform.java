@@ -30,7 +30,8 @@ import org.awaitility.Awaitility;
  * processes. Closing deletes every Tenant (with its database) before the runtimes stop.
  */
 public record InProcessPlatform(KubernetesClient admin, ECKey controlApiKey, LocalRuntimes runtimes,
-    TenantryOperator operator, TenantUsers users) implements AutoCloseable {
+    TenantryOperator operator, TenantUsers users, KubeApiServer server, OperatorConfig operatorConfig)
+    implements AutoCloseable {
   public static final String PLATFORM_NAMESPACE = "tenantry-system";
 
   /** Starts it on {@code server}; {@code operatorEnvironment} adds to (or replaces) the operator's defaults here. */
@@ -51,9 +52,18 @@ public record InProcessPlatform(KubernetesClient admin, ECKey controlApiKey, Loc
         "TENANTRY_OPERATOR_PORT", "0",
         "TENANTRY_WEBHOOK_ENABLED", "false"));
     environment.putAll(operatorEnvironment);
-    TenantryOperator operator = TenantryOperator.start(OperatorConfig.fromEnvironment(environment), asOperator,
-        Clock.systemUTC(), runtimes::grpc);
-    return new InProcessPlatform(admin, controlApiKey, runtimes, operator, new TenantUsers(controlApiKey, runtimes));
+    OperatorConfig config = OperatorConfig.fromEnvironment(environment);
+    TenantryOperator operator = TenantryOperator.start(config, asOperator, Clock.systemUTC(), runtimes::grpc);
+    return new InProcessPlatform(admin, controlApiKey, runtimes, operator, new TenantUsers(controlApiKey, runtimes),
+        server, config);
+  }
+
+  /** The operator stopped and a new one started, as when its pod is replaced; the rest keeps running. */
+  public InProcessPlatform withOperatorRestarted() {
+    operator.close(); // closes its client too, as a pod's end would
+    KubernetesClient asOperator = OperatorServiceAccount.bind(server, admin, PLATFORM_NAMESPACE);
+    TenantryOperator restarted = TenantryOperator.start(operatorConfig, asOperator, Clock.systemUTC(), runtimes::grpc);
+    return new InProcessPlatform(admin, controlApiKey, runtimes, restarted, users, server, operatorConfig);
   }
 
   @Override

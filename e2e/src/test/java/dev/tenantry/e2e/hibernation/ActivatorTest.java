@@ -217,6 +217,29 @@ class ActivatorTest {
 
   @Test
   @Order(4)
+  void anOperatorRestartedWhileATenantWakesFinishesTheWakeAndTheHeldCallIsAnswered() throws Exception {
+    hibernate("dozy");
+    awaitHeldByActivator("dozy");
+    String token = users.token("dozy", List.of("tenant-admin"));
+    Mono<Answer> held = call(activator, serviceHost("dozy"), token, HttpMethod.GET, "/api/v1/projects", null).cache();
+    held.subscribe();
+    // the wake has begun (the Deployment scaled up, the wake not yet timed) when the operator goes
+    awaitTenant("dozy", t -> t.getStatus().getHibernation() != null && t.getStatus().getHibernation().getLastWake() != null
+        && t.getStatus().getHibernation().getLastWake().getDurationMs() == null
+        && Instant.parse(t.getStatus().getHibernation().getLastWake().getAt()).isAfter(Instant.now().minusSeconds(60)));
+    platform = platform.withOperatorRestarted();
+
+    Answer answer = held.block(Duration.ofMinutes(3));
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    assertThat(answer.body()).contains("Made before the sleep");
+    Tenant woken = awaitTenant("dozy", t -> t.getStatus().getPhase() == Phase.Ready
+        && t.getStatus().getHibernation().getLastWake().getDurationMs() != null);
+    assertThat(woken.getStatus().getHibernation().getLastWake().getTrigger()).isEqualTo(TenantryApi.WAKE_BY_REQUEST);
+    await().until(() -> TenantryApi.runtimeSelector("dozy").equals(service("dozy").getSpec().getSelector()));
+  }
+
+  @Test
+  @Order(5)
   void aCallForNoTenantIsANotFoundProblem() throws Exception {
     Answer answer = call(activator, "runtime.tenant-nobody.svc:8080", null, HttpMethod.GET, "/api/v1/projects", null)
         .block(Duration.ofSeconds(30));
@@ -228,7 +251,7 @@ class ActivatorTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aTenantThatDoesNotWakeInTimeGetsEachProtocolsTryAgainLater() throws Exception {
     // no kubelet follows this one: its runtime never becomes ready
     createTenant("stuck");
@@ -271,7 +294,7 @@ class ActivatorTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void callsBeyondTheLimitAreRefusedAtOnce() throws Exception {
     String token = users.token("stuck", List.of("tenant-admin"));
     // the impatient activator holds one call per tenant: the second is refused while the first waits
@@ -287,7 +310,7 @@ class ActivatorTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aSuspendedTenantIsNeverWokenByACall() throws Exception {
     admin.resources(Tenant.class).withName("stuck").edit(t -> {
       t.getSpec().setSuspended(true);
