@@ -102,7 +102,34 @@
              style="width:${progressOf(t)}%"></div></div></td>
       </tr>`).join("");
     $("empty").hidden = rows.length > 0;
+    renderFleet();
     renderDetail();
+  }
+
+  // counts follow the live feed; the memory sleep frees needs the plans' requests, so it is
+  // asked of the control API, at most every few seconds
+  function renderFleet() {
+    const all = [...state.tenants.values()];
+    const count = (phase) => all.filter((t) => t.phase === phase).length;
+    const hibernated = count("Hibernated");
+    const freed = state.fleetFreedBytes == null ? "" : ` · ${Math.round(state.fleetFreedBytes / 1048576)} MiB of runtime memory requests freed by sleep`;
+    $("fleet").textContent = `${all.length} tenants · ${count("Ready")} ready · ${hibernated} hibernated`
+      + ` · ${count("Suspended")} suspended${freed}`;
+    if (hibernated !== state.fleetAskedAt && !state.fleetAsking) {
+      state.fleetAsking = true;
+      state.fleetAskedAt = hibernated; // asked again when the count the console sees changes
+      setTimeout(async () => {
+        try {
+          const data = await graphql(`{ fleet { memoryRequestsFreedBytes } }`);
+          state.fleetFreedBytes = data.fleet.memoryRequestsFreedBytes;
+        } catch (e) {
+          // the next change asks again
+        } finally {
+          state.fleetAsking = false;
+          renderFleet();
+        }
+      }, 1000);
+    }
   }
 
   function renderDetail() {

@@ -130,6 +130,14 @@ class ConsoleBrowserTest {
         .equals("Hibernated"));
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("hibernation"), "asleep since"));
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("hibernation"), "(Requested)"));
+    // the fleet line counts it asleep and what its sleep gives back: its plan's runtime memory requests
+    var plan = client.resources(dev.tenantry.crds.plan.TenantPlan.class)
+        .withName(client.resources(Tenant.class).withName("browser").get().getSpec().getPlan()).get().getSpec().getRuntime();
+    long freedMiB = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(plan.getResources().getRequests().get("memory"))
+        .longValue() * (plan.getReplicas() == null ? 1 : plan.getReplicas()) / 1048576;
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("fleet"), "1 hibernated"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("fleet"),
+        freedMiB + " MiB of runtime memory requests freed by sleep"));
     assertThat(browser.findElement(By.id("hibernate")).isDisplayed()).isFalse();
     saveScreenshot("console-hibernated.png");
 

@@ -126,6 +126,18 @@ class ControlApiTest {
     assertThat(client.resources(Tenant.class).withName("acme").get().getMetadata().getAnnotations())
         .containsEntry(TenantryApi.WAKE_TRIGGER_ANNOTATION, "admin")
         .containsKey(TenantryApi.WAKE_REQUESTED_AT_ANNOTATION);
+    // the fleet view: asleep as the operator reports it, it gives back its plan's memory requests
+    // (pro: 192Mi per replica, two replicas)
+    client.resources(Tenant.class).withName("acme").editStatus(t -> {
+      t.setStatus(new dev.tenantry.crds.tenant.TenantStatus());
+      t.getStatus().setPhase(dev.tenantry.crds.tenant.Phase.Hibernated);
+      return t;
+    });
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        http.get().uri("/api/v1/fleet").headers(h -> h.setBearerAuth(viewer)).exchange()
+            .expectStatus().isOk().expectBody()
+            .jsonPath("$.hibernated").isEqualTo(1)
+            .jsonPath("$.memoryRequestsFreedBytes").isEqualTo(2 * 192 * 1048576));
     http.post().uri("/api/v1/tenants/acme/suspend").headers(h -> h.setBearerAuth(admin)).exchange()
         .expectStatus().isOk().expectBody().jsonPath("$.suspended").isEqualTo(true);
     // suspended means stopped by an admin: no wake starts it, only resume

@@ -41,6 +41,11 @@ public class TenantController {
         .map(view -> ResponseEntity.created(URI.create("/api/v1/tenants/" + view.name())).body(view));
   }
 
+  @GetMapping("/fleet")
+  TenantService.FleetView fleet() {
+    return tenants.fleet();
+  }
+
   @GetMapping("/tenants/{name}")
   TenantView get(@PathVariable String name) {
     return tenants.get(name);

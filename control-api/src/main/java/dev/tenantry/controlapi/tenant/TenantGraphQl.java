@@ -44,6 +44,11 @@ public class TenantGraphQl {
   }
 
   @QueryMapping
+  TenantService.FleetView fleet() {
+    return tenants.fleet();
+  }
+
+  @QueryMapping
   List<TenantService.PlanView> plans() {
     return tenants.plans();
   }

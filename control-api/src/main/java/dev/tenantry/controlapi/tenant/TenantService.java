@@ -6,16 +6,20 @@ import dev.tenantry.controlapi.keys.PlatformKeys;
 import dev.tenantry.controlapi.kubernetes.KubernetesConfiguration;
 import dev.tenantry.crds.StorageType;
 import dev.tenantry.crds.TenantryApi;
+import dev.tenantry.crds.plan.RuntimeDefaults;
 import dev.tenantry.crds.plan.TenantPlan;
 import dev.tenantry.crds.tenant.DeletionPolicy;
 import dev.tenantry.crds.tenant.IngressSpec;
 import dev.tenantry.crds.tenant.Owner;
+import dev.tenantry.crds.tenant.Phase;
 import dev.tenantry.crds.tenant.RuntimeOverrides;
 import dev.tenantry.crds.tenant.StorageSpec;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantSpec;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.tracing.Span;
@@ -104,6 +108,47 @@ public class TenantService {
     boolean more = page.size() > size;
     List<TenantView> items = more ? page.subList(0, size) : page;
     return new TenantPage(items, more ? items.get(items.size() - 1).name() : null, matching.size());
+  }
+
+  /**
+   * The fleet at a glance: how many tenants, how many run, sleep or are suspended, and the memory
+   * their sleep gives back to the cluster, counted as the runtime memory requests (per replica, from
+   * the tenant or its plan) of hibernated tenants: what the scheduler gets back. Working sets would
+   * need a metrics API the platform does not assume.
+   */
+  public record FleetView(int tenants, int ready, int hibernated, int suspended, long memoryRequestsFreedBytes) {}
+
+  public FleetView fleet() {
+    int ready = 0;
+    int hibernated = 0;
+    int suspended = 0;
+    long freed = 0;
+    for (Tenant tenant : tenants.getStore().list()) {
+      Phase phase = tenant.getStatus() == null ? null : tenant.getStatus().getPhase();
+      if (phase == Phase.Ready) {
+        ready++;
+      } else if (phase == Phase.Hibernated) {
+        hibernated++;
+        freed += memoryRequested(tenant);
+      } else if (phase == Phase.Suspended) {
+        suspended++;
+      }
+    }
+    return new FleetView(tenants.getStore().list().size(), ready, hibernated, suspended, freed);
+  }
+
+  /** The tenant's runtime memory request times its replicas; 0 where neither tenant nor plan sets one. */
+  private long memoryRequested(Tenant tenant) {
+    RuntimeOverrides own = tenant.getSpec() == null ? null : tenant.getSpec().getRuntime();
+    TenantPlan plan = tenant.getSpec() == null || tenant.getSpec().getPlan() == null ? null
+        : plans.getStore().getByKey(tenant.getSpec().getPlan());
+    RuntimeDefaults defaults = plan == null || plan.getSpec() == null ? null : plan.getSpec().getRuntime();
+    ResourceRequirements resources = own != null && own.getResources() != null ? own.getResources()
+        : defaults == null ? null : defaults.getResources();
+    Quantity memory = resources == null || resources.getRequests() == null ? null : resources.getRequests().get("memory");
+    Integer replicas = own != null && own.getReplicas() != null ? own.getReplicas()
+        : defaults == null || defaults.getReplicas() == null ? 1 : defaults.getReplicas();
+    return memory == null ? 0 : Quantity.getAmountInBytes(memory).longValue() * replicas;
   }
 
   public Optional<TenantView> find(String name) {
