@@ -12,6 +12,8 @@
 #   scripts/bench.sh runtime               the tenant runtime's APIs against bare baselines
 #   scripts/bench.sh backup                a tenant of 100,000 events: event-log export, archive size, load
 #   scripts/bench.sh node                  createTenant to Ready on the real local node (1, then 20 at once)
+#   scripts/bench.sh wake                  the first call to a hibernated tenant on the real node, answered
+#                                          after its wake (1 tenant, then 20 at once); memory running and asleep
 #   scripts/bench.sh rollout [TENANTS]     a TenantRollout of 200 tenants in 4 waves against the same
 #                                          change applied all at once (local control plane, simulated pods)
 set -euo pipefail
@@ -53,10 +55,15 @@ case "$what" in
     mvn -B -q install -DskipTests -Pimages
     mvn -B -pl e2e -Pbench verify -Dtest=NodeBenchmark -Dsurefire.failIfNoSpecifiedTests=false
     cat e2e/target/benchmarks/node.md ;;
+  wake)
+    scripts/images.sh base
+    mvn -B -q install -DskipTests -Pimages
+    mvn -B -pl e2e -Pbench verify -Dtest=WakeBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+    cat e2e/target/benchmarks/wake.md ;;
   rollout)
     mvn -B -q install -DskipTests
     mvn -B -pl e2e -Pbench verify -Dtest=RolloutBenchmark -Dbench.tenants="${2:-200}" \
       -Dsurefire.failIfNoSpecifiedTests=false
     cat e2e/target/benchmarks/rollout.md ;;
-  *) echo "usage: scripts/bench.sh operator [SIZES...] | fleet-view [SIZES...] | admission | runtime | backup | node | rollout [TENANTS]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh operator [SIZES...] | fleet-view [SIZES...] | admission | runtime | backup | node | wake | rollout [TENANTS]" >&2; exit 2 ;;
 esac
