@@ -36,9 +36,9 @@ public final class Activator implements AutoCloseable {
   public static Activator start(ActivatorSettings settings, KubernetesClient client, Clock clock) {
     TenantAddressing addressing = TenantAddressing.watching(client);
     Waker waker = new Waker(client, clock, WAKE_WATCH.plus(settings.holdTimeout()));
-    HeldCalls held = new HeldCalls(settings.maxHeldPerTenant());
-    DisposableServer http = new HttpActivator(settings, addressing, waker, held).start();
-    DisposableServer grpc = new GrpcPassthrough(settings, addressing, waker, held).start();
+    HeldCalls held = new HeldCalls(waker, settings.holdTimeout(), settings.maxHeldPerTenant());
+    DisposableServer http = new HttpActivator(settings, addressing, held).start();
+    DisposableServer grpc = new GrpcPassthrough(settings, addressing, held).start();
     DisposableServer health = HttpServer.create().port(settings.healthPort())
         .route(routes -> routes
             .get("/healthz", (request, response) -> response.sendString(Mono.just("ok")))

@@ -3,7 +3,6 @@ package dev.tenantry.activator.grpc;
 import dev.tenantry.activator.ActivatorSettings;
 import dev.tenantry.activator.routing.TenantAddressing;
 import dev.tenantry.activator.wake.HeldCalls;
-import dev.tenantry.activator.wake.Waker;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.AbstractSniHandler;
 import io.netty.util.AttributeKey;
@@ -36,13 +35,11 @@ public final class GrpcPassthrough {
 
   private final ActivatorSettings settings;
   private final TenantAddressing addressing;
-  private final Waker waker;
   private final HeldCalls held;
 
-  public GrpcPassthrough(ActivatorSettings settings, TenantAddressing addressing, Waker waker, HeldCalls held) {
+  public GrpcPassthrough(ActivatorSettings settings, TenantAddressing addressing, HeldCalls held) {
     this.settings = settings;
     this.addressing = addressing;
-    this.waker = waker;
     this.held = held;
   }
 
@@ -75,12 +72,8 @@ public final class GrpcPassthrough {
   }
 
   private Mono<Void> passThrough(String tenant, NettyInbound in, NettyOutbound out) {
-    if (!held.tryHold(tenant)) {
-      LOG.info("closing a gRPC connection of tenant {}: {} calls already wait", tenant, settings.maxHeldPerTenant());
-      return Mono.empty();
-    }
-    return waker.runtimeOf(tenant).timeout(settings.holdTimeout())
-        .doFinally(signal -> held.release(tenant))
+    // refused or too late: the handler's error path closes the connection (gRPC UNAVAILABLE)
+    return held.awaitRuntime(tenant)
         .flatMap(runtime -> TcpClient.newConnection()
             .remoteAddress(() -> new InetSocketAddress(runtime.host(), runtime.grpcPort()))
             .connect())

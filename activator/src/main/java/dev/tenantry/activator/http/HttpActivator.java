@@ -6,7 +6,6 @@ import dev.tenantry.activator.routing.TenantAddressing;
 import dev.tenantry.activator.wake.HeldCalls;
 import dev.tenantry.activator.wake.RuntimeAddress;
 import dev.tenantry.activator.wake.WakeRefusal;
-import dev.tenantry.activator.wake.Waker;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -49,14 +48,12 @@ public final class HttpActivator {
 
   private final ActivatorSettings settings;
   private final TenantAddressing addressing;
-  private final Waker waker;
   private final HeldCalls held;
   private final HttpClient runtimes = HttpClient.create(ConnectionProvider.create("runtimes", 1000));
 
-  public HttpActivator(ActivatorSettings settings, TenantAddressing addressing, Waker waker, HeldCalls held) {
+  public HttpActivator(ActivatorSettings settings, TenantAddressing addressing, HeldCalls held) {
     this.settings = settings;
     this.addressing = addressing;
-    this.waker = waker;
     this.held = held;
   }
 
@@ -72,11 +69,7 @@ public final class HttpActivator {
           "no tenant runtime is addressed as '" + host + "'", false);
     }
     String tenant = addressed.get();
-    // the place is taken when the wait begins and given back however it ends
-    Mono<RuntimeAddress> awake = Mono.defer(() -> held.tryHold(tenant)
-        ? waker.runtimeOf(tenant).timeout(settings.holdTimeout()).doFinally(signal -> held.release(tenant))
-        : Mono.error(new WakeRefusal(WakeRefusal.Kind.TOO_MANY_HELD,
-            settings.maxHeldPerTenant() + " calls already wait for tenant '" + tenant + "' to wake")));
+    Mono<RuntimeAddress> awake = held.awaitRuntime(tenant);
     return isWebSocket(request) ? webSocket(tenant, request, response, awake) : forward(tenant, request, response, awake);
   }
 
@@ -101,11 +94,11 @@ public final class HttpActivator {
     String protocols = request.requestHeaders().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
     WebsocketServerSpec.Builder serverSpec = WebsocketServerSpec.builder().handlePing(true);
     WebsocketClientSpec.Builder clientSpec = WebsocketClientSpec.builder().handlePing(true);
+    // an empty protocol list makes Netty's handshaker refuse silently: name protocols only when asked for
     if (protocols != null) {
       serverSpec.protocols(protocols);
       clientSpec.protocols(protocols);
     }
-    // an empty protocol list makes Netty's handshaker refuse silently: name protocols only when asked for
     // the caller's upgrade is accepted at once and held open; its frames wait in Netty's buffers
     return response.sendWebsocket((in, out) -> awake
             .flatMap(runtime -> runtimes

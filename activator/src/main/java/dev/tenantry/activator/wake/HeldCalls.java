@@ -1,19 +1,40 @@
 package dev.tenantry.activator.wake;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
 
-/** Counts the calls waiting for each tenant, so one tenant's flood cannot hold the activator's memory. */
+/**
+ * Holds calls until their tenant's runtime is Ready, within the bounds every protocol shares:
+ * at most {@code maxPerTenant} calls wait per tenant (so one tenant's flood cannot hold the
+ * activator's memory), each at most {@code holdTimeout}.
+ */
 public final class HeldCalls {
+  private final Waker waker;
+  private final Duration holdTimeout;
   private final int maxPerTenant;
   private final Map<String, Integer> held = new ConcurrentHashMap<>();
 
-  public HeldCalls(int maxPerTenant) {
+  public HeldCalls(Waker waker, Duration holdTimeout, int maxPerTenant) {
+    this.waker = waker;
+    this.holdTimeout = holdTimeout;
     this.maxPerTenant = maxPerTenant;
   }
 
-  /** Takes a place for one more call of {@code tenant}; false when its places are all taken. */
-  public boolean tryHold(String tenant) {
+  /**
+   * The tenant's ready runtime, for one call; fails with a {@link WakeRefusal} when the tenant's
+   * places are all taken (or its wake refuses), and with a {@link java.util.concurrent.TimeoutException}
+   * after the hold timeout. The place is taken when the wait begins and given back however it ends.
+   */
+  public Mono<RuntimeAddress> awaitRuntime(String tenant) {
+    return Mono.defer(() -> tryHold(tenant)
+        ? waker.runtimeOf(tenant).timeout(holdTimeout).doFinally(signal -> release(tenant))
+        : Mono.error(new WakeRefusal(WakeRefusal.Kind.TOO_MANY_HELD,
+            maxPerTenant + " calls already wait for tenant '" + tenant + "' to wake")));
+  }
+
+  private boolean tryHold(String tenant) {
     boolean[] taken = {false};
     held.compute(tenant, (t, count) -> {
       int now = count == null ? 0 : count;
@@ -26,13 +47,7 @@ public final class HeldCalls {
     return taken[0];
   }
 
-  /** Gives back a place taken by {@link #tryHold}. */
-  public void release(String tenant) {
+  private void release(String tenant) {
     held.computeIfPresent(tenant, (t, count) -> count <= 1 ? null : count - 1);
-  }
-
-  /** How many calls of {@code tenant} wait now. */
-  public int heldFor(String tenant) {
-    return held.getOrDefault(tenant, 0);
   }
 }

@@ -123,7 +123,8 @@ public class TenantService {
     int hibernated = 0;
     int suspended = 0;
     long freed = 0;
-    for (Tenant tenant : tenants.getStore().list()) {
+    List<Tenant> all = tenants.getStore().list();
+    for (Tenant tenant : all) {
       Phase phase = tenant.getStatus() == null ? null : tenant.getStatus().getPhase();
       if (phase == Phase.Ready) {
         ready++;
@@ -134,7 +135,7 @@ public class TenantService {
         suspended++;
       }
     }
-    return new FleetView(tenants.getStore().list().size(), ready, hibernated, suspended, freed);
+    return new FleetView(all.size(), ready, hibernated, suspended, freed);
   }
 
   /** The tenant's runtime memory request times its replicas; 0 where neither tenant nor plan sets one. */

@@ -23,8 +23,7 @@ public record HibernationDecision(boolean asleep, boolean awake, String reason, 
 
   /** Whether the tenant is waking: woken, and its runtime not yet Ready (the wake not yet timed). */
   public boolean waking() {
-    return awake && status.map(HibernationStatus::getLastWake)
-        .map(wake -> wake.getDurationMs() == null).orElse(false);
+    return awake && status.filter(HibernationPlanner::waking).isPresent();
   }
 
   /** Whether calls to the tenant must be held for it: it sleeps, or it wakes and cannot answer yet. */

@@ -175,11 +175,16 @@ public final class HibernationPlanner {
     return awake(next, reason, message, recheck, runtimeReady, now);
   }
 
+  /** Whether {@code status} shows a wake under way: asked for, and not yet timed (the runtime not yet answering). */
+  public static boolean waking(HibernationStatus status) {
+    return status != null && status.getLastWake() != null && status.getLastWake().getDurationMs() == null;
+  }
+
   /** Awake; a wake still timing gets its duration once the runtime answers. */
   private static HibernationDecision awake(HibernationStatus previous, String reason, String message,
       Optional<Instant> recheck, boolean runtimeReady, Instant now) {
     HibernationStatus next = withWakeTimed(previous, runtimeReady, now);
-    String text = next.getLastWake() != null && next.getLastWake().getDurationMs() == null
+    String text = waking(next)
         ? message + "; waking: waiting for the runtime to be ready" : message;
     return new HibernationDecision(false, true, reason, text, Optional.of(next), recheck);
   }
@@ -188,7 +193,7 @@ public final class HibernationPlanner {
   private static HibernationStatus withWakeTimed(HibernationStatus status, boolean runtimeReady, Instant now) {
     HibernationStatus next = copy(status);
     WakeRecord wake = next.getLastWake();
-    if (wake != null && wake.getDurationMs() == null && runtimeReady) {
+    if (waking(next) && runtimeReady) {
       long millis = Math.max(0, Duration.between(Instant.parse(wake.getAt()), now).toMillis());
       next.setLastWake(new WakeRecord(wake.getAt(), millis, wake.getTrigger()));
     }

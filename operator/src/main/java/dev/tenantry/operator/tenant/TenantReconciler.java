@@ -106,7 +106,6 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   private List<Step> steps(TenantDependents d) {
     List<ModelDependentResource<?>> runtime = new ArrayList<>(List.of(d.deployment, d.service, d.ingress));
     d.disruptionBudget.ifPresent(runtime::add);
-    // after the Service: its selector goes before the activator's addresses take the Endpoints
     return List.of(
         Step.of(ProvisioningStep.NAMESPACE)
             .applies(d.namespace, d.quota, d.limitRange, d.networkPolicy, d.serviceAccount, d.owners)
@@ -125,6 +124,7 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
         databaseStep(d),
         Step.of(ProvisioningStep.RUNTIME)
             .applies(runtime.toArray(ModelDependentResource[]::new))
+            // after the Service: its selector goes before the activator's addresses take the Endpoints
             .appliesWhen(m -> m.callsHeldBy().isPresent(), d.heldEndpoints)
             .doneWhen(this::runtimeOutcome));
   }
@@ -176,9 +176,8 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   /** A tenant that sleeps or wakes, by its last status: the activator may hold its calls. */
   private static boolean callsMayBeHeld(Tenant tenant) {
     TenantStatus status = tenant.getStatus();
-    return status != null && (status.getPhase() == Phase.Hibernated
-        || (status.getHibernation() != null && status.getHibernation().getLastWake() != null
-            && status.getHibernation().getLastWake().getDurationMs() == null));
+    return status != null
+        && (status.getPhase() == Phase.Hibernated || HibernationPlanner.waking(status.getHibernation()));
   }
 
   /** A plan change re-reconciles every tenant on that plan. */
