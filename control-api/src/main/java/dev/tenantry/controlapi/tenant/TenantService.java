@@ -138,18 +138,16 @@ public class TenantService {
     return new FleetView(all.size(), ready, hibernated, suspended, freed);
   }
 
-  /** The tenant's runtime memory request times its replicas; 0 where neither tenant nor plan sets one. */
+  /** The tenant's runtime memory request times its replicas, as the operator reads them; 0 where none is set. */
   private long memoryRequested(Tenant tenant) {
     RuntimeOverrides own = tenant.getSpec() == null ? null : tenant.getSpec().getRuntime();
     TenantPlan plan = tenant.getSpec() == null || tenant.getSpec().getPlan() == null ? null
         : plans.getStore().getByKey(tenant.getSpec().getPlan());
-    RuntimeDefaults defaults = plan == null || plan.getSpec() == null ? null : plan.getSpec().getRuntime();
-    ResourceRequirements resources = own != null && own.getResources() != null ? own.getResources()
-        : defaults == null ? null : defaults.getResources();
-    Quantity memory = resources == null || resources.getRequests() == null ? null : resources.getRequests().get("memory");
-    Integer replicas = own != null && own.getReplicas() != null ? own.getReplicas()
-        : defaults == null || defaults.getReplicas() == null ? 1 : defaults.getReplicas();
-    return memory == null ? 0 : Quantity.getAmountInBytes(memory).longValue() * replicas;
+    RuntimeDefaults defaults = plan == null || plan.getSpec() == null || plan.getSpec().getRuntime() == null
+        ? new RuntimeDefaults() : plan.getSpec().getRuntime();
+    ResourceRequirements resources = defaults.resourcesFor(own);
+    Quantity memory = resources.getRequests() == null ? null : resources.getRequests().get("memory");
+    return memory == null ? 0 : Quantity.getAmountInBytes(memory).longValue() * defaults.replicasFor(own);
   }
 
   public Optional<TenantView> find(String name) {

@@ -2,6 +2,7 @@ package dev.tenantry.crds.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.tenantry.crds.tenant.RuntimeOverrides;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -13,6 +14,8 @@ import java.util.Objects;
 /** The tenant runtime a plan gives by default. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RuntimeDefaults {
+  /** Runtime pods where neither the tenant nor its plan says (the CRD's default, for objects made before it). */
+  public static final int DEFAULT_REPLICAS = 1;
 
   @Required
   @Size(min = 1, max = 255)
@@ -50,6 +53,22 @@ public class RuntimeDefaults {
 
   public void setResources(ResourceRequirements resources) {
     this.resources = resources;
+  }
+
+  /** Pods of a tenant's runtime while it is awake: the tenant's own count, else this plan's, else one. */
+  public int replicasFor(RuntimeOverrides own) {
+    if (own != null && own.getReplicas() != null) {
+      return own.getReplicas();
+    }
+    return replicas != null ? replicas : DEFAULT_REPLICAS;
+  }
+
+  /** Requests and limits of a tenant's runtime container: the tenant's own, else this plan's, else none. */
+  public ResourceRequirements resourcesFor(RuntimeOverrides own) {
+    if (own != null && own.getResources() != null) {
+      return own.getResources();
+    }
+    return resources != null ? resources : new ResourceRequirements();
   }
 
   @Override

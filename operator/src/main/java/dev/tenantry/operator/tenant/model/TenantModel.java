@@ -5,11 +5,9 @@ import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.plan.Features;
 import dev.tenantry.crds.plan.PlanPolicy;
 import dev.tenantry.crds.plan.PlanStorage;
-import dev.tenantry.crds.plan.RuntimeDefaults;
 import dev.tenantry.crds.plan.TenantPlan;
 import dev.tenantry.crds.tenant.Endpoints;
 import dev.tenantry.crds.tenant.RuntimeImage;
-import dev.tenantry.crds.tenant.RuntimeOverrides;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.admission.PodPolicy;
 import dev.tenantry.operator.database.TenantDatabase;
@@ -34,8 +32,6 @@ import java.util.Optional;
  * Made by {@link #fromCrd}, which refuses a plan whose own runtime its policy would refuse.
  */
 public final class TenantModel {
-
-  public static final int DEFAULT_REPLICAS = 1;
 
   private final Tenant tenant;
   private final TenantPlan plan;
@@ -156,12 +152,7 @@ public final class TenantModel {
 
   /** Replicas the tenant asks for when running (its override, else the plan's). */
   public int requestedReplicas() {
-    RuntimeOverrides overrides = tenant.getSpec().getRuntime();
-    if (overrides != null && overrides.getReplicas() != null) {
-      return overrides.getReplicas();
-    }
-    RuntimeDefaults defaults = plan.getSpec().getRuntime();
-    return defaults.getReplicas() != null ? defaults.getReplicas() : DEFAULT_REPLICAS;
+    return plan.getSpec().getRuntime().replicasFor(tenant.getSpec().getRuntime());
   }
 
   /** This model with the runtime asleep or awake; the plan's policy was checked already. */
@@ -193,12 +184,7 @@ public final class TenantModel {
   }
 
   public ResourceRequirements resources() {
-    RuntimeOverrides overrides = tenant.getSpec().getRuntime();
-    if (overrides != null && overrides.getResources() != null) {
-      return overrides.getResources();
-    }
-    ResourceRequirements planResources = plan.getSpec().getRuntime().getResources();
-    return planResources != null ? planResources : new ResourceRequirements();
+    return plan.getSpec().getRuntime().resourcesFor(tenant.getSpec().getRuntime());
   }
 
   public Features features() {
