@@ -5,15 +5,21 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.tenantry.crds.StorageType;
 import dev.tenantry.crds.TenantryApi;
+import dev.tenantry.crds.tenant.Hibernation;
+import dev.tenantry.crds.tenant.StorageSpec;
 import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.crds.tenant.TenantSpec;
 import dev.tenantry.operator.OperatorConfig;
 import dev.tenantry.operator.TenantryOperator;
 import dev.tenantry.testkit.KubeApiServer;
 import dev.tenantry.testkit.OperatorServiceAccount;
 import dev.tenantry.testkit.TenantryCrds;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,7 +27,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The platform as the suites on a node-less API server need it: the example plans, the control
@@ -66,12 +75,44 @@ public record InProcessPlatform(KubernetesClient admin, ECKey controlApiKey, Loc
     return new InProcessPlatform(admin, controlApiKey, runtimes, restarted, users, server, operatorConfig);
   }
 
+  /** A tenant on the pro plan (every API) with the given store and hibernation (null: none). */
+  public void createTenant(String name, StorageType storage, Hibernation hibernation) {
+    Tenant tenant = new Tenant();
+    tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    TenantSpec spec = new TenantSpec();
+    spec.setPlan("pro");
+    spec.setStorage(new StorageSpec(storage));
+    spec.setHibernation(hibernation);
+    tenant.setSpec(spec);
+    admin.resource(tenant).create();
+  }
+
+  /**
+   * The tenant once it has a phase and satisfies {@code until}; failing, the error shows its
+   * status, its annotations and whether its runtime runs, which is what tells why.
+   */
+  public Tenant awaitTenant(String name, Predicate<Tenant> until) {
+    try {
+      return await().until(() -> admin.resources(Tenant.class).withName(name).get(),
+          t -> t != null && t.getStatus() != null && t.getStatus().getPhase() != null && until.test(t));
+    } catch (ConditionTimeoutException e) {
+      Tenant tenant = admin.resources(Tenant.class).withName(name).get();
+      throw new AssertionError("tenant " + name + " did not get there; it shows " + (tenant == null ? "nothing"
+          : Serialization.asYaml(tenant.getStatus()) + "annotations " + tenant.getMetadata().getAnnotations())
+          + "; runtime running: " + runtimes.isRunning(name), e);
+    }
+  }
+
+  /** The wait every suite on this platform uses: long enough for a runtime's start on a loaded 2-core machine. */
+  public static ConditionFactory await() {
+    return Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250));
+  }
+
   @Override
   public void close() {
     // tenants go with their databases; the runtimes stop after their tenants are gone
     admin.resources(Tenant.class).delete();
-    Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
-        .until(() -> admin.resources(Tenant.class).list().getItems().isEmpty());
+    await().until(() -> admin.resources(Tenant.class).list().getItems().isEmpty());
     operator.close();
     runtimes.close();
   }

@@ -1,5 +1,6 @@
 package dev.tenantry.e2e.backup;
 
+import static dev.tenantry.e2e.InProcessPlatform.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,8 +16,6 @@ import dev.tenantry.crds.backup.TenantRestore;
 import dev.tenantry.crds.backup.TenantRestoreSpec;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.StorageType;
-import dev.tenantry.crds.tenant.StorageSpec;
-import dev.tenantry.crds.tenant.TenantSpec;
 import dev.tenantry.e2e.InProcessPlatform;
 import dev.tenantry.e2e.LocalRuntimes;
 import dev.tenantry.operator.runtimeapi.BearerCallCredentials;
@@ -48,7 +47,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -104,7 +102,7 @@ class TenantBackupRestoreTest {
   @Test
   @Order(1)
   void anEmbeddedTenantIsBackedUpDeletedAndBroughtBackWithItsData() throws Exception {
-    createTenant("acme", StorageType.Embedded);
+    platform.createTenant("acme", StorageType.Embedded, null);
     runtimes.start("acme");
     awaitTenantReady("acme");
     fillWithWork("acme");
@@ -160,7 +158,7 @@ class TenantBackupRestoreTest {
   @Test
   @Order(3)
   void aPostgresTenantIsClonedAndBroughtBackAfterADeleteWithItsData() throws Exception {
-    createTenant("globex", StorageType.Postgres);
+    platform.createTenant("globex", StorageType.Postgres, null);
     runtimes.start("globex");
     awaitTenantReady("globex");
     fillWithWork("globex");
@@ -325,17 +323,6 @@ class TenantBackupRestoreTest {
 
   // ---- the platform
 
-  /** A tenant on the pro plan (every API) with the given store. */
-  static void createTenant(String name, StorageType storage) {
-    Tenant tenant = new Tenant();
-    tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    TenantSpec spec = new TenantSpec();
-    spec.setPlan("pro");
-    spec.setStorage(new StorageSpec(storage));
-    tenant.setSpec(spec);
-    admin.resource(tenant).create();
-  }
-
   static void awaitTenantReady(String name) {
     await().until(() -> admin.resources(Tenant.class).withName(name).get(),
         t -> t != null && t.getStatus() != null && t.getStatus().getPhase() == dev.tenantry.crds.tenant.Phase.Ready);
@@ -401,10 +388,6 @@ class TenantBackupRestoreTest {
   static String tlsCertificate(String tenant) {
     return admin.secrets().inNamespace(TenantryApi.namespaceOf(tenant)).withName("runtime-tls").get()
         .getData().get("tls.crt");
-  }
-
-  static org.awaitility.core.ConditionFactory await() {
-    return Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250));
   }
 
   // ---- the tenants' own APIs, as their users call them

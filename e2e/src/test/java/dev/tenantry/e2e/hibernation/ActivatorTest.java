@@ -1,5 +1,6 @@
 package dev.tenantry.e2e.hibernation;
 
+import static dev.tenantry.e2e.InProcessPlatform.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,9 +10,7 @@ import dev.tenantry.activator.ActivatorSettings;
 import dev.tenantry.crds.StorageType;
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.tenant.Phase;
-import dev.tenantry.crds.tenant.StorageSpec;
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.crds.tenant.TenantSpec;
 import dev.tenantry.e2e.InProcessPlatform;
 import dev.tenantry.e2e.LocalRuntimes;
 import dev.tenantry.e2e.TenantUsers;
@@ -21,7 +20,6 @@ import dev.tenantry.runtime.grpc.v1.ProjectServiceGrpc;
 import dev.tenantry.testkit.KubeApiServer;
 import dev.tenantry.testkit.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -48,7 +46,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,7 +59,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.WebsocketClientSpec;
 
 /**
  * Wake on the first call, on a real API server: the operator (as its ServiceAccount) points a
@@ -140,9 +136,9 @@ class ActivatorTest {
   @Test
   @Order(1)
   void aSleepingTenantsServiceKeepsItsAddressAndRoutesToTheActivator() throws Exception {
-    createTenant("dozy");
+    platform.createTenant("dozy", StorageType.Embedded, null);
     runtimes.follow("dozy");
-    awaitTenant("dozy", t -> t.getStatus().getPhase() == Phase.Ready);
+    platform.awaitTenant("dozy", t -> t.getStatus().getPhase() == Phase.Ready);
     assertThat(users.call("dozy", "POST", "/api/v1/projects", Map.of("name", "Made before the sleep")).statusCode())
         .isEqualTo(201);
     clusterIp = service("dozy").getSpec().getClusterIP();
@@ -168,7 +164,7 @@ class ActivatorTest {
       assertThat(answer.body()).contains("Made before the sleep");
     });
     assertThat(activator.wakeRequests() - wakesBefore).as("one wake request for 50 callers").isEqualTo(1);
-    Tenant woken = awaitTenant("dozy", t -> t.getStatus().getPhase() == Phase.Ready
+    Tenant woken = platform.awaitTenant("dozy", t -> t.getStatus().getPhase() == Phase.Ready
         && t.getStatus().getHibernation().getLastWake().getDurationMs() != null);
     assertThat(woken.getStatus().getHibernation().getLastWake().getTrigger()).isEqualTo(TenantryApi.WAKE_BY_REQUEST);
     // awake and answering: the Service selects the runtime again, so the next calls go direct
@@ -224,7 +220,7 @@ class ActivatorTest {
     Mono<Answer> held = call(activator, serviceHost("dozy"), token, HttpMethod.GET, "/api/v1/projects", null).cache();
     held.subscribe();
     // the wake has begun (the Deployment scaled up, the wake not yet timed) when the operator goes
-    awaitTenant("dozy", t -> t.getStatus().getHibernation() != null && t.getStatus().getHibernation().getLastWake() != null
+    platform.awaitTenant("dozy", t -> t.getStatus().getHibernation() != null && t.getStatus().getHibernation().getLastWake() != null
         && t.getStatus().getHibernation().getLastWake().getDurationMs() == null
         && Instant.parse(t.getStatus().getHibernation().getLastWake().getAt()).isAfter(Instant.now().minusSeconds(60)));
     platform = platform.withOperatorRestarted();
@@ -232,7 +228,7 @@ class ActivatorTest {
     Answer answer = held.block(Duration.ofMinutes(3));
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     assertThat(answer.body()).contains("Made before the sleep");
-    Tenant woken = awaitTenant("dozy", t -> t.getStatus().getPhase() == Phase.Ready
+    Tenant woken = platform.awaitTenant("dozy", t -> t.getStatus().getPhase() == Phase.Ready
         && t.getStatus().getHibernation().getLastWake().getDurationMs() != null);
     assertThat(woken.getStatus().getHibernation().getLastWake().getTrigger()).isEqualTo(TenantryApi.WAKE_BY_REQUEST);
     await().until(() -> TenantryApi.runtimeSelector("dozy").equals(service("dozy").getSpec().getSelector()));
@@ -254,10 +250,10 @@ class ActivatorTest {
   @Order(6)
   void aTenantThatDoesNotWakeInTimeGetsEachProtocolsTryAgainLater() throws Exception {
     // no kubelet follows this one: its runtime never becomes ready
-    createTenant("stuck");
-    awaitTenant("stuck", t -> t.getStatus().getPhase() != null);
+    platform.createTenant("stuck", StorageType.Embedded, null);
+    platform.awaitTenant("stuck", t -> t.getStatus().getPhase() != null);
     hibernate("stuck");
-    awaitTenant("stuck", t -> t.getStatus().getPhase() == Phase.Hibernated);
+    platform.awaitTenant("stuck", t -> t.getStatus().getPhase() == Phase.Hibernated);
     String token = users.token("stuck", List.of("tenant-admin"));
 
     Instant asked = Instant.now();
@@ -316,7 +312,7 @@ class ActivatorTest {
       t.getSpec().setSuspended(true);
       return t;
     });
-    awaitTenant("stuck", t -> t.getStatus().getPhase() == Phase.Suspended);
+    platform.awaitTenant("stuck", t -> t.getStatus().getPhase() == Phase.Suspended);
     long wakesBefore = impatient.wakeRequests();
     String token = users.token("stuck", List.of("tenant-admin"));
     Answer refused = call(impatient, serviceHost("stuck"), token, HttpMethod.GET, "/api/v1/projects", null)
@@ -325,7 +321,7 @@ class ActivatorTest {
     assertThat(refused.json().path("title").asText()).isEqualTo("Tenant suspended");
     assertThat(refused.headers().get(HttpHeaderNames.RETRY_AFTER)).as("no use trying again soon").isNull();
     assertThat(impatient.wakeRequests()).as("no wake asked").isEqualTo(wakesBefore);
-    assertThat(awaitTenant("stuck", t -> true).getStatus().getPhase()).isEqualTo(Phase.Suspended);
+    assertThat(platform.awaitTenant("stuck", t -> true).getStatus().getPhase()).isEqualTo(Phase.Suspended);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -362,16 +358,6 @@ class ActivatorTest {
         .build();
   }
 
-  static void createTenant(String name) {
-    Tenant tenant = new Tenant();
-    tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    TenantSpec spec = new TenantSpec();
-    spec.setPlan("pro");
-    spec.setStorage(new StorageSpec(StorageType.Embedded));
-    tenant.setSpec(spec);
-    admin.resource(tenant).create();
-  }
-
   static void hibernate(String tenant) {
     admin.resources(Tenant.class).withName(tenant).patch(PatchContext.of(PatchType.JSON_MERGE),
         Serialization.asJson(Map.of("metadata", Map.of("annotations",
@@ -380,7 +366,7 @@ class ActivatorTest {
 
   /** Asleep, its Service selecting nothing and its Endpoints naming the activator. */
   static void awaitHeldByActivator(String tenant) {
-    awaitTenant(tenant, t -> t.getStatus().getPhase() == Phase.Hibernated);
+    platform.awaitTenant(tenant, t -> t.getStatus().getPhase() == Phase.Hibernated);
     await().until(() -> {
       var endpoints = admin.endpoints().inNamespace(TenantryApi.namespaceOf(tenant)).withName(TenantryApi.RUNTIME_SERVICE).get();
       var service = service(tenant);
@@ -396,26 +382,11 @@ class ActivatorTest {
     return admin.services().inNamespace(TenantryApi.namespaceOf(tenant)).withName(TenantryApi.RUNTIME_SERVICE).get();
   }
 
-  static Tenant awaitTenant(String name, Predicate<Tenant> until) {
-    try {
-      return await().until(() -> admin.resources(Tenant.class).withName(name).get(),
-          t -> t != null && t.getStatus() != null && until.test(t));
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      Tenant tenant = admin.resources(Tenant.class).withName(name).get();
-      throw new AssertionError("tenant " + name + " did not get there; it shows "
-          + (tenant == null ? "nothing" : Serialization.asYaml(tenant.getStatus())), e);
-    }
-  }
-
   static JsonNode readJson(String text) {
     try {
       return JSON.readTree(text);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static org.awaitility.core.ConditionFactory await() {
-    return Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250));
   }
 }

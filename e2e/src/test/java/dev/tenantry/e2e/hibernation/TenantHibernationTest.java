@@ -1,5 +1,6 @@
 package dev.tenantry.e2e.hibernation;
 
+import static dev.tenantry.e2e.InProcessPlatform.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tenantry.crds.StorageType;
@@ -7,16 +8,13 @@ import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.tenant.Hibernation;
 import dev.tenantry.crds.tenant.HibernationSchedule;
 import dev.tenantry.crds.tenant.Phase;
-import dev.tenantry.crds.tenant.StorageSpec;
 import dev.tenantry.crds.tenant.Tenant;
-import dev.tenantry.crds.tenant.TenantSpec;
 import dev.tenantry.e2e.InProcessPlatform;
 import dev.tenantry.e2e.LocalRuntimes;
 import dev.tenantry.e2e.TenantUsers;
 import dev.tenantry.testkit.KubeApiServer;
 import dev.tenantry.testkit.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -27,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,9 +71,9 @@ class TenantHibernationTest {
   @Test
   @Order(1)
   void callsKeepATenantAwakeAndSilenceLongerThanIdleAfterPutsItToSleep() throws Exception {
-    createTenant("sleepy", new Hibernation("PT20S", null));
+    platform.createTenant("sleepy", StorageType.Embedded, new Hibernation("PT20S", null));
     runtimes.follow("sleepy");
-    Tenant ready = awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Ready);
+    Tenant ready = platform.awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Ready);
     assertThat(condition(ready, "Awake").getStatus()).isEqualTo("True");
     assertThat(condition(ready, "Awake").getReason()).isEqualTo("Active");
     projectMadeBeforeSleep = createProject("sleepy", "Made before the sleep");
@@ -91,7 +88,7 @@ class TenantHibernationTest {
     Instant lastCall = Instant.now();
     assertThat(users.call("sleepy", "GET", "/api/v1/projects", null).statusCode()).isEqualTo(200);
 
-    Tenant asleep = awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Hibernated);
+    Tenant asleep = platform.awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Hibernated);
     Condition awake = condition(asleep, "Awake");
     assertThat(awake.getStatus()).isEqualTo("False");
     assertThat(awake.getReason()).isEqualTo("Idle");
@@ -110,7 +107,7 @@ class TenantHibernationTest {
     Instant asked = Instant.now();
     annotate("sleepy", Map.of(TenantryApi.WAKE_REQUESTED_AT_ANNOTATION, asked.toString(),
         TenantryApi.WAKE_TRIGGER_ANNOTATION, "admin"));
-    Tenant woken = awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Ready);
+    Tenant woken = platform.awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Ready);
     assertThat(condition(woken, "Awake").getReason()).isEqualTo("WokenByAdmin");
     var wake = woken.getStatus().getHibernation().getLastWake();
     assertThat(wake.getTrigger()).isEqualTo("admin");
@@ -127,13 +124,13 @@ class TenantHibernationTest {
   @Order(3)
   void anAdminPutsItToSleepAtOnceAndARequestWakesIt() {
     annotate("sleepy", Map.of(TenantryApi.HIBERNATE_REQUESTED_AT_ANNOTATION, Instant.now().toString()));
-    Tenant asleep = awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Hibernated);
+    Tenant asleep = platform.awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Hibernated);
     assertThat(condition(asleep, "Awake").getReason()).isEqualTo("Requested");
     await().until(() -> !runtimes.isRunning("sleepy"));
 
     annotate("sleepy", Map.of(TenantryApi.WAKE_REQUESTED_AT_ANNOTATION, Instant.now().toString(),
         TenantryApi.WAKE_TRIGGER_ANNOTATION, "request"));
-    Tenant woken = awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Ready);
+    Tenant woken = platform.awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Ready);
     assertThat(condition(woken, "Awake").getReason()).isEqualTo("WokenByRequest");
     assertThat(woken.getStatus().getHibernation().getLastWake().getTrigger()).isEqualTo("request");
   }
@@ -142,11 +139,11 @@ class TenantHibernationTest {
   @Order(4)
   void aSuspendedTenantIsNeverWokenAndNeverShownAsHibernated() {
     annotate("sleepy", Map.of(TenantryApi.HIBERNATE_REQUESTED_AT_ANNOTATION, Instant.now().toString()));
-    awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Hibernated);
+    platform.awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Hibernated);
     await().until(() -> !runtimes.isRunning("sleepy"));
     admin.resources(Tenant.class).withName("sleepy").patch(PatchContext.of(PatchType.JSON_MERGE),
         "{\"spec\":{\"suspended\":true}}");
-    Tenant suspended = awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Suspended);
+    Tenant suspended = platform.awaitTenant("sleepy", t -> t.getStatus().getPhase() == Phase.Suspended);
     assertThat(condition(suspended, "Awake").getReason()).isEqualTo("Suspended");
     assertThat(suspended.getStatus().getHibernation().getHibernatedAt()).isNull();
 
@@ -164,8 +161,8 @@ class TenantHibernationTest {
   @Order(5)
   void inAScheduledWindowItSleepsFromTheStartAndAWakeRequestWaitsForTheWindowToClose() {
     // opened this minute, closes next New Year
-    createTenant("nightly", new Hibernation(null, new HibernationSchedule("* * * * *", "0 0 1 1 *", "UTC")));
-    Tenant asleep = awaitTenant("nightly", t -> t.getStatus().getPhase() == Phase.Hibernated);
+    platform.createTenant("nightly", StorageType.Embedded, new Hibernation(null, new HibernationSchedule("* * * * *", "0 0 1 1 *", "UTC")));
+    Tenant asleep = platform.awaitTenant("nightly", t -> t.getStatus().getPhase() == Phase.Hibernated);
     assertThat(condition(asleep, "Awake").getReason()).isEqualTo("Scheduled");
     assertThat(asleep.getStatus().getHibernation().getScheduledUntil()).endsWith("-01-01T00:00:00Z");
     assertThat(deployment("nightly").getSpec().getReplicas()).isZero();
@@ -179,26 +176,14 @@ class TenantHibernationTest {
   @Test
   @Order(6)
   void aScheduleTheOperatorCannotReadIsToldOnTheTenantWhichStaysAwake() {
-    createTenant("lost", new Hibernation(null, new HibernationSchedule("0 20 * * *", "0 7 * * *", "Mars/Olympus")));
-    Tenant tenant = awaitTenant("lost", t -> t.getStatus().getConditions().stream()
+    platform.createTenant("lost", StorageType.Embedded, new Hibernation(null, new HibernationSchedule("0 20 * * *", "0 7 * * *", "Mars/Olympus")));
+    Tenant tenant = platform.awaitTenant("lost", t -> t.getStatus().getConditions().stream()
         .anyMatch(c -> c.getType().equals("Awake")));
     Condition awake = condition(tenant, "Awake");
     assertThat(awake.getReason()).isEqualTo("InvalidHibernation");
     assertThat(awake.getMessage()).contains("timeZone 'Mars/Olympus'");
     await().until(() -> deployment("lost") != null);
     assertThat(deployment("lost").getSpec().getReplicas()).isPositive();
-  }
-
-  static void createTenant(String name, Hibernation hibernation) {
-    Tenant tenant = new Tenant();
-    tenant.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    TenantSpec spec = new TenantSpec();
-    spec.setPlan("pro");
-    // the embedded store lives in the runtime's data directory, which the local kubelet keeps
-    spec.setStorage(new StorageSpec(StorageType.Embedded));
-    spec.setHibernation(hibernation);
-    tenant.setSpec(spec);
-    admin.resource(tenant).create();
   }
 
   static String createProject(String tenant, String name) throws Exception {
@@ -213,19 +198,6 @@ class TenantHibernationTest {
         Serialization.asJson(Map.of("metadata", Map.of("annotations", annotations))));
   }
 
-  static Tenant awaitTenant(String name, Predicate<Tenant> until) {
-    try {
-      return await().until(() -> admin.resources(Tenant.class).withName(name).get(),
-          t -> t != null && t.getStatus() != null && t.getStatus().getPhase() != null && until.test(t));
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      Tenant tenant = admin.resources(Tenant.class).withName(name).get();
-      throw new AssertionError("tenant " + name + " did not get there; it shows " + (tenant == null ? "nothing"
-          : Serialization.asYaml(tenant.getStatus())
-              + "annotations " + tenant.getMetadata().getAnnotations())
-          + "; runtime running: " + runtimes.isRunning(name), e);
-    }
-  }
-
   static Phase phase(String name) {
     return admin.resources(Tenant.class).withName(name).get().getStatus().getPhase();
   }
@@ -238,9 +210,5 @@ class TenantHibernationTest {
   static Condition condition(Tenant tenant, String type) {
     return tenant.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
         .orElseThrow(() -> new AssertionError("no condition " + type + " in " + tenant.getStatus().getConditions()));
-  }
-
-  static org.awaitility.core.ConditionFactory await() {
-    return Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250));
   }
 }
