@@ -8,10 +8,20 @@ import java.util.Optional;
  * Whether a tenant's runtime sleeps now, the {@code Awake} condition that says why, what
  * {@code status.hibernation} shows, and when to look again (an idle deadline, a window's edge).
  *
- * @param status empty for a tenant that never had hibernation
+ * @param status empty for a tenant that never had hibernation, or whose record holds nothing yet
  */
 public record HibernationDecision(boolean asleep, boolean awake, String reason, String message,
     Optional<HibernationStatus> status, Optional<Instant> recheckAt) {
+
+  /** A record with nothing in it is not shown: {@code status.hibernation: {}} would tell a reader nothing. */
+  public HibernationDecision {
+    status = status.filter(HibernationDecision::recordsSomething);
+  }
+
+  private static boolean recordsSomething(HibernationStatus status) {
+    return status.getLastActivity() != null || status.getHibernatedAt() != null || status.getReason() != null
+        || status.getScheduledUntil() != null || status.getLastWake() != null;
+  }
 
   /** The {@code Awake} condition's type. */
   public static final String CONDITION = "Awake";

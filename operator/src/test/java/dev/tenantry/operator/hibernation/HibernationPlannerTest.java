@@ -47,6 +47,14 @@ class HibernationPlannerTest {
   }
 
   @Test
+  void aTenantWhoseRuntimeWasNeverAskedShowsItsConditionButNoEmptyRecord() {
+    var starting = HibernationPlanner.decide(tenant(null, Map.of()), IDLE_15M, NOW, false, NOT_ASKED);
+    assertThat(starting.awake()).isTrue();
+    assertThat(starting.hasCondition()).isTrue();
+    assertThat(starting.status()).isEmpty();
+  }
+
+  @Test
   void silenceLongerThanIdleAfterPutsItToSleepAndActivityKeepsItAwake() {
     var idle = HibernationPlanner.decide(tenant(null, Map.of()), IDLE_15M, NOW, true,
         lastCallAt(NOW.minus(Duration.ofMinutes(20))));
