@@ -324,8 +324,7 @@ class TenantBackupRestoreTest {
   // ---- the platform
 
   static void awaitTenantReady(String name) {
-    await().until(() -> admin.resources(Tenant.class).withName(name).get(),
-        t -> t != null && t.getStatus() != null && t.getStatus().getPhase() == dev.tenantry.crds.tenant.Phase.Ready);
+    platform.awaitTenant(name, t -> t.getStatus().getPhase() == dev.tenantry.crds.tenant.Phase.Ready);
   }
 
   static void deleteTenant(String name) {

@@ -220,7 +220,8 @@ class ActivatorTest {
     Mono<Answer> held = call(activator, serviceHost("dozy"), token, HttpMethod.GET, "/api/v1/projects", null).cache();
     held.subscribe();
     // the wake has begun (the Deployment scaled up, the wake not yet timed) when the operator goes
-    platform.awaitTenant("dozy", t -> t.getStatus().getHibernation() != null && t.getStatus().getHibernation().getLastWake() != null
+    platform.awaitTenant("dozy", t -> t.getStatus().getHibernation() != null
+        && t.getStatus().getHibernation().getLastWake() != null
         && t.getStatus().getHibernation().getLastWake().getDurationMs() == null
         && Instant.parse(t.getStatus().getHibernation().getLastWake().getAt()).isAfter(Instant.now().minusSeconds(60)));
     platform = platform.withOperatorRestarted();
@@ -251,7 +252,7 @@ class ActivatorTest {
   void aTenantThatDoesNotWakeInTimeGetsEachProtocolsTryAgainLater() throws Exception {
     // no kubelet follows this one: its runtime never becomes ready
     platform.createTenant("stuck", StorageType.Embedded, null);
-    platform.awaitTenant("stuck", t -> t.getStatus().getPhase() != null);
+    platform.awaitTenant("stuck", t -> true);
     hibernate("stuck");
     platform.awaitTenant("stuck", t -> t.getStatus().getPhase() == Phase.Hibernated);
     String token = users.token("stuck", List.of("tenant-admin"));

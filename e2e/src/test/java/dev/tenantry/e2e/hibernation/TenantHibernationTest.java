@@ -161,7 +161,8 @@ class TenantHibernationTest {
   @Order(5)
   void inAScheduledWindowItSleepsFromTheStartAndAWakeRequestWaitsForTheWindowToClose() {
     // opened this minute, closes next New Year
-    platform.createTenant("nightly", StorageType.Embedded, new Hibernation(null, new HibernationSchedule("* * * * *", "0 0 1 1 *", "UTC")));
+    platform.createTenant("nightly", StorageType.Embedded,
+        new Hibernation(null, new HibernationSchedule("* * * * *", "0 0 1 1 *", "UTC")));
     Tenant asleep = platform.awaitTenant("nightly", t -> t.getStatus().getPhase() == Phase.Hibernated);
     assertThat(condition(asleep, "Awake").getReason()).isEqualTo("Scheduled");
     assertThat(asleep.getStatus().getHibernation().getScheduledUntil()).endsWith("-01-01T00:00:00Z");
@@ -176,7 +177,8 @@ class TenantHibernationTest {
   @Test
   @Order(6)
   void aScheduleTheOperatorCannotReadIsToldOnTheTenantWhichStaysAwake() {
-    platform.createTenant("lost", StorageType.Embedded, new Hibernation(null, new HibernationSchedule("0 20 * * *", "0 7 * * *", "Mars/Olympus")));
+    platform.createTenant("lost", StorageType.Embedded,
+        new Hibernation(null, new HibernationSchedule("0 20 * * *", "0 7 * * *", "Mars/Olympus")));
     Tenant tenant = platform.awaitTenant("lost", t -> t.getStatus().getConditions().stream()
         .anyMatch(c -> c.getType().equals("Awake")));
     Condition awake = condition(tenant, "Awake");

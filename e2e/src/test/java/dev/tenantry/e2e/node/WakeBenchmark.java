@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Wake on the first call on the real local node: from a call made to a hibernated tenant's
  * Service address to its answer (the activator holds it while the runtime starts), for one
- * tenant of a sleeping fleet (three runs) and for 20 woken by their calls at once; the runtime's own start to Ready
- * in the same wakes; a call after the Service is handed back; and the memory the tenants take
- * running and asleep. Run with {@code scripts/bench.sh wake}; figures go to docs/benchmarks.md.
+ * tenant of a sleeping fleet (three runs) and for 20 woken by their calls at once; the
+ * runtime's own start to Ready in the same wakes; calls after the Service is handed back; and
+ * the memory the tenants take running and asleep. Run with {@code scripts/bench.sh wake}; figures go to docs/benchmarks.md.
  */
 @Tag("benchmark")
 class WakeBenchmark {
@@ -43,7 +43,7 @@ class WakeBenchmark {
     List<Double> singles = new ArrayList<>();
     List<Double> runtimeReady = new ArrayList<>();
     List<Double> secondCall = new ArrayList<>();
-    List<Double> singleRuns;
+    String singlesInOrder;
     List<Double> afterHandBack = new ArrayList<>();
     List<Double> batch = new ArrayList<>();
     List<Double> batchRuntimeReady = new ArrayList<>();
@@ -96,7 +96,7 @@ class WakeBenchmark {
         secondCall.add(timed(() -> call(platform, one, "GET", null)) * 1000);
         hibernate(platform, List.of(one));
       }
-      singleRuns = List.copyOf(singles);
+      singlesInOrder = listed(singles, "%.1f");
 
       long start = System.nanoTime();
       // as a well-behaved client does: a 503 with Retry-After is asked again after that long
@@ -149,8 +149,7 @@ class WakeBenchmark {
         batch.get(batch.size() - 1), batchAll,
         AT_ONCE, NodeBenchmark.percentile(batchRuntimeReady, 50), NodeBenchmark.percentile(batchRuntimeReady, 95),
         batchRuntimeReady.get(batchRuntimeReady.size() - 1),
-        singleRuns.stream().map(v -> String.format("%.1f", v)).reduce((a, b) -> a + ", " + b).orElse("-"),
-        AT_ONCE, batchRefused, millis(afterHandBack), millis(secondCall),
+        singlesInOrder, AT_ONCE, batchRefused, listed(afterHandBack, "%.0f"), listed(secondCall, "%.0f"),
         AT_ONCE, runningBytes / 1048576.0, runningBytes / 1048576.0 / AT_ONCE, asleepPods, activatorBytes / 1048576.0,
         Runtime.getRuntime().availableProcessors(), LocalDate.now());
     Path out = TenantryCrds.checkout().resolve("e2e/target/benchmarks/wake.md");
@@ -246,7 +245,8 @@ class WakeBenchmark {
     return seconds;
   }
 
-  static String millis(List<Double> values) {
-    return values.stream().map(v -> String.format("%.0f", v)).reduce((a, b) -> a + ", " + b).orElse("-");
+  /** The values in their order, each in {@code format}, comma-separated. */
+  static String listed(List<Double> values, String format) {
+    return values.stream().map(v -> String.format(format, v)).reduce((a, b) -> a + ", " + b).orElse("-");
   }
 }
