@@ -57,6 +57,18 @@ public class Quota {
   @JsonPropertyDescription("Maximum number of ReplicationControllers; default 0 (Deployments are the way).")
   private Integer replicationControllers;
 
+  @JsonPropertyDescription("Object counts per kind, as ResourceQuota's count/<resource>.<group> (e.g. "
+      + "networkpolicies.networking.k8s.io: 20); a kind named here replaces the platform's default count for it.")
+  private java.util.Map<String, Integer> objectCounts;
+
+  public java.util.Map<String, Integer> getObjectCounts() {
+    return objectCounts;
+  }
+
+  public void setObjectCounts(java.util.Map<String, Integer> objectCounts) {
+    this.objectCounts = objectCounts;
+  }
+
   public Quantity getCpu() {
     return cpu;
   }
@@ -167,11 +179,12 @@ public class Quota {
         && Objects.equals(secrets, other.secrets)
         && Objects.equals(configMaps, other.configMaps)
         && Objects.equals(persistentVolumeClaims, other.persistentVolumeClaims)
-        && Objects.equals(replicationControllers, other.replicationControllers);
+        && Objects.equals(replicationControllers, other.replicationControllers)
+        && Objects.equals(objectCounts, other.objectCounts);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(cpu, memory, pods, storage, ephemeralStorage, services, nodePorts, loadBalancers, secrets, configMaps, persistentVolumeClaims, replicationControllers);
+    return Objects.hash(cpu, memory, pods, storage, ephemeralStorage, services, nodePorts, loadBalancers, secrets, configMaps, persistentVolumeClaims, replicationControllers, objectCounts);
   }
 }

@@ -43,6 +43,16 @@ public final class AdmissionWebhookServer implements AutoCloseable {
   public static final String SERVICES_PATH = "/admission/services";
   /** Objects labelled as the operator's: only the operator and the cluster's controllers may touch them. */
   public static final String PLATFORM_OBJECTS_PATH = "/admission/platform-objects";
+  /** Subresources (exec, attach, port-forward, debug containers, scale) of the platform's objects. */
+  public static final String PLATFORM_SUBRESOURCES_PATH = "/admission/platform-subresources";
+  /** Ingresses: the tenant's hosts only, first claim wins, the plan's classes, no configuration snippets. */
+  public static final String INGRESSES_PATH = "/admission/ingresses";
+  /** Owners' NetworkPolicies: their own namespace and the plan's egress ranges only. */
+  public static final String NETWORK_POLICIES_PATH = "/admission/networkpolicies";
+  /** Endpoints and EndpointSlices: never written by hand. */
+  public static final String ENDPOINTS_PATH = "/admission/endpoints";
+  /** PodDisruptionBudgets: each must allow a disruption. */
+  public static final String DISRUPTION_BUDGETS_PATH = "/admission/disruption-budgets";
   static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(90);
   static final Duration POLICY_CACHE = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionWebhookServer.class);
@@ -53,15 +63,23 @@ public final class AdmissionWebhookServer implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, AdmissionController<?>> controllers;
   private final MeterRegistry registry;
+  private final HostClaims hostClaims;
 
   private AdmissionWebhookServer(WebhookSettings settings, CertificateAuthority ca, KubernetesClient client,
       Clock clock, MeterRegistry registry) {
     this.registry = registry;
     TenantPolicies policies = new TenantPolicies(client, POLICY_CACHE);
+    hostClaims = new HostClaims(client, POLICY_CACHE);
+    String operator = settings.operatorIdentity();
     controllers = Map.of(
         PODS_PATH, controller(new WorkloadAdmission(policies)),
         SERVICES_PATH, controller(new ServiceAdmission(policies)),
-        PLATFORM_OBJECTS_PATH, controller(new PlatformObjectGuard(settings.operatorIdentity())));
+        PLATFORM_OBJECTS_PATH, controller(new PlatformObjectGuard(operator)),
+        PLATFORM_SUBRESOURCES_PATH, controller(new PlatformSubresourceGuard(client, operator)),
+        INGRESSES_PATH, controller(new IngressAdmission(policies, hostClaims, operator)),
+        NETWORK_POLICIES_PATH, controller(new NetworkPolicyAdmission(policies, operator)),
+        ENDPOINTS_PATH, controller(new HandWrittenEndpointsGuard(operator)),
+        DISRUPTION_BUDGETS_PATH, controller(new DisruptionBudgetAdmission(client, operator)));
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(settings.threads()));
     ServingCertificate certificate = issue(settings, ca, clock);
     server = vertx.createHttpServer(new HttpServerOptions()
@@ -83,6 +101,7 @@ public final class AdmissionWebhookServer implements AutoCloseable {
       server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
+      hostClaims.close();
       throw new IllegalStateException("cannot listen on admission webhook port " + settings.port(), e);
     }
     scheduleRenewal(settings, ca, clock, certificate);
@@ -92,8 +111,8 @@ public final class AdmissionWebhookServer implements AutoCloseable {
   public static AdmissionWebhookServer start(WebhookSettings settings, CertificateAuthority ca,
       KubernetesClient client, Clock clock, MeterRegistry registry) {
     AdmissionWebhookServer started = new AdmissionWebhookServer(settings, ca, client, clock, registry);
-    LOG.info("admission webhooks on https port {} ({}, {}, {}), TLS by {}", started.port(), PODS_PATH, SERVICES_PATH,
-        PLATFORM_OBJECTS_PATH, BORINGSSL ? "BoringSSL" : "the JDK");
+    LOG.info("admission webhooks on https port {} ({}), TLS by {}", started.port(),
+        String.join(", ", new java.util.TreeSet<>(started.controllers.keySet())), BORINGSSL ? "BoringSSL" : "the JDK");
     return started;
   }
 
@@ -190,6 +209,7 @@ public final class AdmissionWebhookServer implements AutoCloseable {
 
   @Override
   public void close() {
+    hostClaims.close();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

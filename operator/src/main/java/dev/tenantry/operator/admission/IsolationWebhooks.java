@@ -33,7 +33,10 @@ public final class IsolationWebhooks {
         .build();
   }
 
-  /** The three webhooks: pods and workloads, Services, and the platform's own objects. */
+  /**
+   * The webhooks: pods and workloads, Services, the platform's own objects and their
+   * subresources, Ingresses, owners' NetworkPolicies, Endpoints, disruption budgets.
+   */
   public static List<ValidatingWebhook> webhooks(Function<String, WebhookClientConfig> clientConfig) {
     return List.of(
         webhook("pods.tenantry.dev", clientConfig.apply(AdmissionWebhookServer.PODS_PATH), null,
@@ -46,7 +49,35 @@ public final class IsolationWebhooks {
             new LabelSelectorBuilder().addToMatchLabels(TenantryApi.MANAGED_BY_LABEL, TenantryApi.MANAGED_BY_VALUE)
                 .build(),
             new RuleWithOperationsBuilder().withApiGroups("*").withApiVersions("*").withResources("*")
-                .withOperations("CREATE", "UPDATE", "DELETE").withScope("Namespaced").build()));
+                .withOperations("CREATE", "UPDATE", "DELETE").withScope("Namespaced").build()),
+        webhook("platform-subresources.tenantry.dev", clientConfig.apply(AdmissionWebhookServer.PLATFORM_SUBRESOURCES_PATH),
+            null,
+            new RuleWithOperationsBuilder().withApiGroups("").withApiVersions("*")
+                .withResources("pods/exec", "pods/attach", "pods/portforward").withOperations("CONNECT")
+                .withScope("Namespaced").build(),
+            new RuleWithOperationsBuilder().withApiGroups("").withApiVersions("*")
+                .withResources("pods/ephemeralcontainers", "replicationcontrollers/scale").withOperations("UPDATE")
+                .withScope("Namespaced").build(),
+            new RuleWithOperationsBuilder().withApiGroups("apps").withApiVersions("*")
+                .withResources("deployments/scale", "replicasets/scale", "statefulsets/scale").withOperations("UPDATE")
+                .withScope("Namespaced").build()),
+        webhook("ingresses.tenantry.dev", clientConfig.apply(AdmissionWebhookServer.INGRESSES_PATH), null,
+            versionedRule("networking.k8s.io", "v1", "ingresses")),
+        webhook("networkpolicies.tenantry.dev", clientConfig.apply(AdmissionWebhookServer.NETWORK_POLICIES_PATH), null,
+            versionedRule("networking.k8s.io", "v1", "networkpolicies")),
+        webhook("endpoints.tenantry.dev", clientConfig.apply(AdmissionWebhookServer.ENDPOINTS_PATH), null,
+            rule("", "endpoints"), rule("discovery.k8s.io", "endpointslices")),
+        webhook("disruption-budgets.tenantry.dev", clientConfig.apply(AdmissionWebhookServer.DISRUPTION_BUDGETS_PATH),
+            null, rule("policy", "poddisruptionbudgets")));
+  }
+
+  /**
+   * A rule for one API version: with {@code matchPolicy: Equivalent} the API server converts a
+   * request made in any other version of the resource (extensions/v1beta1 Ingresses on 1.20) to it.
+   */
+  private static RuleWithOperations versionedRule(String group, String version, String resource) {
+    return new RuleWithOperationsBuilder().withApiGroups(group).withApiVersions(version).withResources(resource)
+        .withOperations("CREATE", "UPDATE").withScope("Namespaced").build();
   }
 
   private static ValidatingWebhook webhook(String name, WebhookClientConfig clientConfig, LabelSelector objects,

@@ -5,10 +5,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.authentication.UserInfo;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Keeps the objects the operator made in a tenant namespace (labelled
@@ -17,12 +15,6 @@ import java.util.Set;
  * and endpoint controllers, kubelets finishing a pod's deletion) may create, change or delete them.
  */
 final class PlatformObjectGuard implements io.javaoperatorsdk.webhook.admission.AdmissionRequestHandler {
-
-  /** Identities of the control plane's own components, whatever their credentials mode. */
-  private static final Set<String> CONTROL_PLANE_USERS = Set.of("system:kube-controller-manager",
-      "system:kube-scheduler");
-  private static final String CONTROLLER_ACCOUNTS = "system:serviceaccount:kube-system:";
-  private static final String NODES_GROUP = "system:nodes";
 
   private final String operatorIdentity;
 
@@ -46,18 +38,12 @@ final class PlatformObjectGuard implements io.javaoperatorsdk.webhook.admission.
       default -> "changed";
     };
     return AdmissionResponses.denied(kind + " " + request.getName() + " in " + request.getNamespace()
-        + " belongs to the Tenantry platform and cannot be " + verb + " by " + user(request.getUserInfo())
+        + " belongs to the Tenantry platform and cannot be " + verb + " by " + ClusterIdentities.describe(request.getUserInfo())
         + "; " + instead(kind, tenant));
   }
 
   private boolean trusted(UserInfo user) {
-    if (user == null || user.getUsername() == null) {
-      return false;
-    }
-    String name = user.getUsername();
-    List<String> groups = user.getGroups() == null ? List.of() : user.getGroups();
-    return name.equals(operatorIdentity) || CONTROL_PLANE_USERS.contains(name) || name.startsWith(CONTROLLER_ACCOUNTS)
-        || groups.contains(NODES_GROUP);
+    return ClusterIdentities.trusted(user, operatorIdentity);
   }
 
   /** Which field of the Tenant (or its plan) governs an object of this kind. */
@@ -77,11 +63,7 @@ final class PlatformObjectGuard implements io.javaoperatorsdk.webhook.admission.
     };
   }
 
-  private static String user(UserInfo user) {
-    return user == null || user.getUsername() == null ? "an anonymous user" : user.getUsername();
-  }
-
-  private static boolean platformOwned(Object object) {
+  static boolean platformOwned(Object object) {
     if (!(object instanceof HasMetadata resource) || resource.getMetadata() == null) {
       return false;
     }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything a pod must meet in a tenant namespace: the plan's Pod Security level and its
@@ -15,18 +16,26 @@ public final class PodPolicy {
 
   private PodPolicy() {}
 
-  /** One sentence per violation, each naming the field; empty when the pod is allowed. */
-  static List<String> violations(PodTemplates.PodShape pod, String planName, PlanPolicy policy) {
+  /**
+   * One sentence per violation, each naming the field; empty when the pod is allowed.
+   *
+   * @param clusterDefaultPriorityClass the class the API server gives pods that name none
+   * @param previousNodeName the pod's node before this change, {@code null} for a new pod
+   */
+  static List<String> violations(PodTemplates.PodShape pod, String planName, PlanPolicy policy,
+      Optional<String> clusterDefaultPriorityClass, String previousNodeName) {
     List<String> violations = new ArrayList<>();
     PodSecurityStandard.check(pod.metadata(), pod.spec(), pod.prefix(), policy.effectivePodSecurity())
         .forEach(v -> violations.add(v.describe(policy.effectivePodSecurity())));
     violations.addAll(imageViolations(pod.spec(), pod.prefix(), planName, policy));
+    violations.addAll(SchedulingPolicy.violations(pod.spec(), pod.prefix(), planName, policy,
+        clusterDefaultPriorityClass, previousNodeName));
     return violations;
   }
 
-  /** As {@link #violations(PodTemplates.PodShape, String, PlanPolicy)} for a bare pod spec (fields under {@code prefix}). */
+  /** As {@link #violations(PodTemplates.PodShape, String, PlanPolicy, Optional, String)} for a new bare pod spec. */
   public static List<String> violations(PodSpec spec, String prefix, String planName, PlanPolicy policy) {
-    return violations(new PodTemplates.PodShape(prefix, null, spec), planName, policy);
+    return violations(new PodTemplates.PodShape(prefix, null, spec), planName, policy, Optional.empty(), null);
   }
 
   private static List<String> imageViolations(PodSpec spec, String prefix, String planName, PlanPolicy policy) {

@@ -9,10 +9,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Pods in a tenant namespace must meet the plan's policy (Pod Security level, registries),
- * whoever creates them, the ReplicaSet controller included. A workload whose pod template would
- * be refused is accepted with a warning per violation, as PodSecurity admission does, so
- * {@code kubectl apply} shows the problem at once instead of a ReplicaSet failing quietly.
+ * Pods in a tenant namespace must meet the plan's policy (Pod Security level, registries,
+ * scheduling), whoever creates them, the ReplicaSet controller included. A workload whose pod
+ * template would be refused is accepted with a warning per violation, as PodSecurity admission
+ * does, so {@code kubectl apply} shows the problem at once instead of a ReplicaSet failing
+ * quietly. A pod or template that would pass as the platform's is refused outright.
  */
 final class WorkloadAdmission implements AdmissionRequestHandler {
 
@@ -26,11 +27,25 @@ final class WorkloadAdmission implements AdmissionRequestHandler {
   public AdmissionResponse handle(AdmissionRequest request) {
     Object object = request.getObject();
     Optional<PodTemplates.PodShape> pod = PodTemplates.of(object);
-    if (pod.isEmpty() || unchangedPod(request)) {
+    if (pod.isEmpty()) {
       return AdmissionResponses.allowed();
     }
     TenantPolicies.NamespacePolicy policy = policies.forNamespace(request.getNamespace());
-    List<String> violations = PodPolicy.violations(pod.get(), policy.plan(), policy.policy());
+    // labels count even when the spec stays: relabelling a pod is how it would join the runtime's Service
+    if (!PlatformObjectGuard.platformOwned(object)) {
+      List<String> impersonation = PlatformPodRules.violations(pod.get(), policy.tenant(),
+          policies.platformObjects(request.getNamespace()));
+      if (!impersonation.isEmpty()) {
+        return AdmissionResponses.denied(String.join("; ", impersonation));
+      }
+    }
+    if (unchangedPod(request)) {
+      return AdmissionResponses.allowed();
+    }
+    String previousNode = request.getOldObject() instanceof Pod before && before.getSpec() != null
+        ? before.getSpec().getNodeName() : null;
+    List<String> violations = PodPolicy.violations(pod.get(), policy.plan(), policy.policy(),
+        policies.clusterDefaultPriorityClass(), previousNode);
     if (violations.isEmpty()) {
       return AdmissionResponses.allowed();
     }

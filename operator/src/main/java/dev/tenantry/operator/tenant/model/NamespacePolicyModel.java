@@ -50,6 +50,13 @@ public final class NamespacePolicyModel {
   static final Quantity DEFAULT_EPHEMERAL_REQUEST = new Quantity("64Mi");
   static final Quantity DEFAULT_EPHEMERAL_LIMIT = new Quantity("1Gi");
 
+  /**
+   * Object counts ({@code count/<resource>.<group>}) for every namespaced kind an owner may
+   * create beyond those the quota names by their own keys: so that no owner can fill etcd or the
+   * controllers' queues with one kind. A plan's {@code quota.objectCounts} replaces an entry.
+   */
+  public static final Map<String, Integer> DEFAULT_OBJECT_COUNTS = defaultObjectCounts();
+
   private final TenantModel model;
 
   NamespacePolicyModel(TenantModel model) {
@@ -103,6 +110,11 @@ public final class NamespacePolicyModel {
     hard.put("replicationcontrollers", count(orDefault(quota.getReplicationControllers(), 0)));
     // the namespace's own quota is the only one: owners cannot add another
     hard.put("resourcequotas", count(1));
+    Map<String, Integer> counts = new LinkedHashMap<>(DEFAULT_OBJECT_COUNTS);
+    if (quota.getObjectCounts() != null) {
+      counts.putAll(quota.getObjectCounts());
+    }
+    counts.forEach((resource, value) -> hard.put("count/" + resource, count(value)));
     return new ResourceQuotaBuilder().withMetadata(model.meta(QUOTA_NAME)).withNewSpec().withHard(hard).endSpec()
         .build();
   }
@@ -205,6 +217,32 @@ public final class NamespacePolicyModel {
         .withName(OWNER_CLUSTER_ROLE).endRoleRef()
         .withSubjects(subjects)
         .build());
+  }
+
+  private static Map<String, Integer> defaultObjectCounts() {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    counts.put("serviceaccounts", 20);
+    // written by the cluster's controllers for each Service (owners may not), the platform's included
+    counts.put("endpoints", 30);
+    counts.put("endpointslices.discovery.k8s.io", 60);
+    counts.put("podtemplates", 10);
+    counts.put("deployments.apps", 20);
+    // a Deployment keeps up to ten old ReplicaSets
+    counts.put("replicasets.apps", 120);
+    counts.put("statefulsets.apps", 10);
+    counts.put("daemonsets.apps", 2);
+    counts.put("controllerrevisions.apps", 60);
+    counts.put("jobs.batch", 30);
+    counts.put("cronjobs.batch", 10);
+    counts.put("horizontalpodautoscalers.autoscaling", 10);
+    counts.put("networkpolicies.networking.k8s.io", 20);
+    counts.put("ingresses.networking.k8s.io", 10);
+    counts.put("ingresses.extensions", 10);
+    counts.put("poddisruptionbudgets.policy", 5);
+    counts.put("roles.rbac.authorization.k8s.io", 20);
+    counts.put("rolebindings.rbac.authorization.k8s.io", 20);
+    counts.put("leases.coordination.k8s.io", 20);
+    return java.util.Collections.unmodifiableMap(counts);
   }
 
   private static Quantity count(int value) {

@@ -141,6 +141,9 @@ public final class RuntimeWorkloadModel {
         .withServiceAccountName(NamespacePolicyModel.SERVICE_ACCOUNT_NAME)
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
+        // the plan's node pool, which every pod of the namespace must select (admission checks it)
+        .withNodeSelector(model.policy().effectiveNodePool().isEmpty() ? null
+            : new java.util.LinkedHashMap<>(model.policy().effectiveNodePool()))
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
         .withRunAsUser(RUNTIME_UID)
