@@ -1,5 +1,7 @@
 package dev.tenantry.activator;
 
+import dev.tenantry.activator.boundary.CallerAddresses;
+import dev.tenantry.activator.boundary.CallerBoundary;
 import dev.tenantry.activator.grpc.GrpcPassthrough;
 import dev.tenantry.activator.http.HttpActivator;
 import dev.tenantry.activator.routing.TenantAddressing;
@@ -19,14 +21,16 @@ public final class Activator implements AutoCloseable {
   private static final Duration WAKE_WATCH = Duration.ofMinutes(5);
 
   private final TenantAddressing addressing;
+  private final CallerAddresses callers;
   private final Waker waker;
   private final DisposableServer http;
   private final DisposableServer grpc;
   private final DisposableServer health;
 
-  private Activator(TenantAddressing addressing, Waker waker, DisposableServer http, DisposableServer grpc,
-      DisposableServer health) {
+  private Activator(TenantAddressing addressing, CallerAddresses callers, Waker waker, DisposableServer http,
+      DisposableServer grpc, DisposableServer health) {
     this.addressing = addressing;
+    this.callers = callers;
     this.waker = waker;
     this.http = http;
     this.grpc = grpc;
@@ -35,17 +39,23 @@ public final class Activator implements AutoCloseable {
 
   public static Activator start(ActivatorSettings settings, KubernetesClient client, Clock clock) {
     TenantAddressing addressing = TenantAddressing.watching(client);
+    CallerAddresses callers = CallerAddresses.watching(client);
+    CallerBoundary boundary = new CallerBoundary(callers, settings.platformNamespace(), settings.ingressNamespace(),
+        settings.nodeSources());
     Waker waker = new Waker(client, clock, WAKE_WATCH.plus(settings.holdTimeout()));
-    HeldCalls held = new HeldCalls(waker, settings.holdTimeout(), settings.maxHeldPerTenant());
-    DisposableServer http = new HttpActivator(settings, addressing, held).start();
-    DisposableServer grpc = new GrpcPassthrough(settings, addressing, held).start();
+    HeldCalls held = new HeldCalls(waker, settings.holdTimeout(), settings.maxHeldPerTenant(),
+        settings.maxHeldPerCaller());
+    DisposableServer http = new HttpActivator(settings, addressing, boundary, held).start();
+    DisposableServer grpc = new GrpcPassthrough(settings, addressing, boundary, held).start();
     DisposableServer health = HttpServer.create().port(settings.healthPort())
         .route(routes -> routes
             .get("/healthz", (request, response) -> response.sendString(Mono.just("ok")))
-            .get("/readyz", (request, response) -> addressing.ready() ? response.sendString(Mono.just("ready"))
-                : response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).sendString(Mono.just("listing Services"))))
+            .get("/readyz", (request, response) -> addressing.ready() && callers.ready()
+                ? response.sendString(Mono.just("ready"))
+                : response.status(HttpResponseStatus.SERVICE_UNAVAILABLE)
+                    .sendString(Mono.just("listing Services, pods and nodes"))))
         .bindNow();
-    return new Activator(addressing, waker, http, grpc, health);
+    return new Activator(addressing, callers, waker, http, grpc, health);
   }
 
   public int httpPort() {
@@ -76,5 +86,6 @@ public final class Activator implements AutoCloseable {
     grpc.disposeNow();
     health.disposeNow();
     addressing.close();
+    callers.close();
   }
 }

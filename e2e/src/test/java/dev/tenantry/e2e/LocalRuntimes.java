@@ -178,6 +178,9 @@ public final class LocalRuntimes implements AutoCloseable {
     Pod pod = new PodBuilder().withNewMetadata().withName(POD_NAME).withNamespace(deployment.getMetadata().getNamespace())
         .withLabels(template.getMetadata().getLabels()).endMetadata()
         .withSpec(template.getSpec()).build();
+    // the runtime is a process on this host, reached at 127.0.0.1 as a host-network pod is: its address
+    // says no more of who calls from it than the node's does
+    pod.getSpec().setHostNetwork(true);
     for (ContainerPort port : pod.getSpec().getContainers().get(0).getPorts()) {
       if (TenantryApi.RUNTIME_HTTP_PORT_NAME.equals(port.getName())) {
         port.setContainerPort(runtime.httpPort());

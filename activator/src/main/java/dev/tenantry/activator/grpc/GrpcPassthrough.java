@@ -1,6 +1,7 @@
 package dev.tenantry.activator.grpc;
 
 import dev.tenantry.activator.ActivatorSettings;
+import dev.tenantry.activator.boundary.CallerBoundary;
 import dev.tenantry.activator.routing.TenantAddressing;
 import dev.tenantry.activator.wake.HeldCalls;
 import io.netty.channel.ChannelHandlerContext;
@@ -35,11 +36,14 @@ public final class GrpcPassthrough {
 
   private final ActivatorSettings settings;
   private final TenantAddressing addressing;
+  private final CallerBoundary boundary;
   private final HeldCalls held;
 
-  public GrpcPassthrough(ActivatorSettings settings, TenantAddressing addressing, HeldCalls held) {
+  public GrpcPassthrough(ActivatorSettings settings, TenantAddressing addressing, CallerBoundary boundary,
+      HeldCalls held) {
     this.settings = settings;
     this.addressing = addressing;
+    this.boundary = boundary;
     this.held = held;
   }
 
@@ -55,7 +59,11 @@ public final class GrpcPassthrough {
 
   private Mono<Void> handle(NettyInbound in, NettyOutbound out) {
     CompletableFuture<Optional<String>>[] serverName = new CompletableFuture[1];
-    in.withConnection(connection -> serverName[0] = connection.channel().attr(SERVER_NAME).get());
+    InetSocketAddress[] caller = new InetSocketAddress[1];
+    in.withConnection(connection -> {
+      serverName[0] = connection.channel().attr(SERVER_NAME).get();
+      caller[0] = (InetSocketAddress) connection.channel().remoteAddress();
+    });
     return Mono.fromFuture(serverName[0]).timeout(HELLO_TIMEOUT)
         .flatMap(name -> {
           Optional<String> tenant = name.flatMap(addressing::tenantOf);
@@ -63,7 +71,13 @@ public final class GrpcPassthrough {
             LOG.info("closing a gRPC connection that names no tenant (TLS server name {})", name.orElse("none"));
             return Mono.empty();
           }
-          return passThrough(tenant.get(), in, out);
+          Optional<String> refused = boundary.refusal(tenant.get(), caller[0]);
+          if (refused.isPresent()) {
+            // the TLS is the tenant's own, so there is no gRPC status to send: the connection closes
+            LOG.info("closing a gRPC connection for tenant {}: {}", tenant.get(), refused.get());
+            return Mono.empty();
+          }
+          return passThrough(tenant.get(), caller[0].getAddress().getHostAddress(), in, out);
         })
         .onErrorResume(error -> {
           LOG.info("closing a held gRPC connection: {}", error.toString());
@@ -71,9 +85,9 @@ public final class GrpcPassthrough {
         });
   }
 
-  private Mono<Void> passThrough(String tenant, NettyInbound in, NettyOutbound out) {
+  private Mono<Void> passThrough(String tenant, String caller, NettyInbound in, NettyOutbound out) {
     // refused or too late: the handler's error path closes the connection (gRPC UNAVAILABLE)
-    return held.awaitRuntime(tenant)
+    return held.awaitRuntime(tenant, caller)
         .flatMap(runtime -> TcpClient.newConnection()
             .remoteAddress(() -> new InetSocketAddress(runtime.host(), runtime.grpcPort()))
             .connect())

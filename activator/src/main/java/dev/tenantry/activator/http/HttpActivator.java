@@ -2,6 +2,7 @@ package dev.tenantry.activator.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantry.activator.ActivatorSettings;
+import dev.tenantry.activator.boundary.CallerBoundary;
 import dev.tenantry.activator.routing.TenantAddressing;
 import dev.tenantry.activator.wake.HeldCalls;
 import dev.tenantry.activator.wake.RuntimeAddress;
@@ -48,12 +49,15 @@ public final class HttpActivator {
 
   private final ActivatorSettings settings;
   private final TenantAddressing addressing;
+  private final CallerBoundary boundary;
   private final HeldCalls held;
   private final HttpClient runtimes = HttpClient.create(ConnectionProvider.create("runtimes", 1000));
 
-  public HttpActivator(ActivatorSettings settings, TenantAddressing addressing, HeldCalls held) {
+  public HttpActivator(ActivatorSettings settings, TenantAddressing addressing, CallerBoundary boundary,
+      HeldCalls held) {
     this.settings = settings;
     this.addressing = addressing;
+    this.boundary = boundary;
     this.held = held;
   }
 
@@ -69,7 +73,16 @@ public final class HttpActivator {
           "no tenant runtime is addressed as '" + host + "'", false);
     }
     String tenant = addressed.get();
-    Mono<RuntimeAddress> awake = held.awaitRuntime(tenant);
+    // judged before anything is held: a caller the tenant does not admit neither waits nor wakes it
+    Optional<String> refused = boundary.refusal(tenant, request.remoteAddress());
+    if (refused.isPresent()) {
+      LOG.info("refusing a call of tenant {}: {}", tenant, refused.get());
+      return isWebSocket(request)
+          ? response.sendWebsocket((in, out) -> out.sendClose(WebSocketCloseStatus.POLICY_VIOLATION.code(),
+              truncate(refused.get())).then())
+          : problem(response, HttpResponseStatus.FORBIDDEN, "Caller not admitted", refused.get(), false);
+    }
+    Mono<RuntimeAddress> awake = held.awaitRuntime(tenant, request.remoteAddress().getAddress().getHostAddress());
     return isWebSocket(request) ? webSocket(tenant, request, response, awake) : forward(tenant, request, response, awake);
   }
 

@@ -325,6 +325,57 @@ class ActivatorTest {
     assertThat(platform.awaitTenant("stuck", t -> true).getStatus().getPhase()).isEqualTo(Phase.Suspended);
   }
 
+  /**
+   * A sleeping tenant keeps its network boundary: a pod of another tenant that calls it through
+   * the activator is refused over HTTP (403 problem+json) and WebSocket (close 1008), and the
+   * tenant stays asleep; its own pod's call wakes it. Pods are told apart by their addresses,
+   * here two loopback addresses their status reports, as a kubelet would report pod IPs.
+   */
+  @Test
+  @Order(9)
+  void aSleepingTenantAdmitsOnlyItsOwnPodsAndThePlatformNotAnotherTenants() throws Exception {
+    hibernate("dozy");
+    awaitHeldByActivator("dozy");
+    callerPod("tenant-stuck", "intruder", "127.0.0.3");
+    callerPod(TenantryApi.namespaceOf("dozy"), "neighbour", "127.0.0.2");
+    String token = users.token("dozy", List.of("tenant-admin"));
+    long wakesBefore = activator.wakeRequests();
+
+    Answer refused = await().until(() -> callFrom("127.0.0.3", activator, serviceHost("dozy"), token, HttpMethod.GET,
+        "/api/v1/projects", null).block(Duration.ofSeconds(30)),
+        // until the activator's informer has the pod, its address is no one's: refused too, without a wake
+        answer -> answer.status() == 403 && answer.body().contains("tenant-stuck"));
+    assertThat(refused.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/problem+json");
+    assertThat(refused.json().path("detail").asText())
+        .contains("a pod of namespace tenant-stuck may not call tenant 'dozy'").contains("rule activator.boundary");
+    Integer closeCode = HttpClient.create().bindAddress(() -> new java.net.InetSocketAddress("127.0.0.3", 0))
+        .headers(headers -> headers.set(HttpHeaderNames.HOST, serviceHost("dozy"))
+            .set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token))
+        .websocket().uri("ws://127.0.0.1:" + activator.httpPort() + "/ws/events")
+        .handle((in, out) -> in.receiveCloseStatus().map(status -> status.code()))
+        .next().block(Duration.ofSeconds(30));
+    assertThat(closeCode).as("WebSocket close code").isEqualTo(1008);
+    assertThat(activator.wakeRequests()).as("no wake for a refused caller").isEqualTo(wakesBefore);
+    assertThat(platform.awaitTenant("dozy", t -> true).getStatus().getPhase()).isEqualTo(Phase.Hibernated);
+
+    Answer own = await().until(() -> callFrom("127.0.0.2", activator, serviceHost("dozy"), token, HttpMethod.GET,
+        "/api/v1/projects", null).block(Duration.ofMinutes(2)), answer -> answer.status() != 403);
+    assertThat(own.status()).as(own.body()).isEqualTo(200);
+    assertThat(activator.wakeRequests()).isEqualTo(wakesBefore + 1);
+  }
+
+  /** A running pod of {@code namespace} at {@code address}, as a kubelet reports it. */
+  static void callerPod(String namespace, String name, String address) {
+    admin.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(name)
+        .withNamespace(namespace).endMetadata().withNewSpec().addNewContainer().withName("client")
+        .withImage("tenantry.local/pause:3.2").endContainer().endSpec().build()).create();
+    admin.pods().inNamespace(namespace).withName(name).editStatus(pod -> {
+      pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").withPodIP(address)
+          .build());
+      return pod;
+    });
+  }
+
   // ------------------------------------------------------------------------------------------
 
   static String serviceHost(String tenant) {
@@ -333,7 +384,13 @@ class ActivatorTest {
 
   /** A call through {@code through}, addressed as a client in the cluster addresses the tenant's Service. */
   static Mono<Answer> call(Activator through, String host, String token, HttpMethod method, String path, String body) {
-    return HttpClient.create()
+    return callFrom("127.0.0.1", through, host, token, method, path, body);
+  }
+
+  /** As {@link #call}, from the local address {@code from} (any of 127.0.0.0/8 is this host's). */
+  static Mono<Answer> callFrom(String from, Activator through, String host, String token, HttpMethod method,
+      String path, String body) {
+    return HttpClient.create().bindAddress(() -> new java.net.InetSocketAddress(from, 0))
         .headers(headers -> {
           headers.set(HttpHeaderNames.HOST, host);
           if (token != null) {

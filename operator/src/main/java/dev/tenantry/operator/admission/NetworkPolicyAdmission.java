@@ -1,5 +1,6 @@
 package dev.tenantry.operator.admission;
 
+import dev.tenantry.crds.AddressRange;
 import dev.tenantry.crds.plan.EgressRule;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
@@ -67,7 +68,7 @@ final class NetworkPolicyAdmission implements AdmissionRequestHandler {
       List<NetworkPolicyPort> ports = Optional.ofNullable(rule.getPorts()).orElse(List.of());
       List<NetworkPolicyPeer> to = Optional.ofNullable(rule.getTo()).orElse(List.of());
       if (to.isEmpty()) {
-        if (!onlyDns(ports) && !allowedRange(Cidr.parse("0.0.0.0/0").orElseThrow(), ports, allowedEgress)) {
+        if (!onlyDns(ports) && !allowedRange(AddressRange.parse("0.0.0.0/0"), ports, allowedEgress)) {
           violations.add(field + ".to: empty opens egress to anywhere, which plan \"" + planName
               + "\" does not allow (rule policy.egress; allowed: " + describe(allowedEgress) + ")");
         }
@@ -75,7 +76,7 @@ final class NetworkPolicyAdmission implements AdmissionRequestHandler {
       }
       for (NetworkPolicyPeer peer : to) {
         if (peer.getIpBlock() != null) {
-          Optional<Cidr> range = Cidr.parse(peer.getIpBlock().getCidr());
+          Optional<AddressRange> range = AddressRange.tryParse(peer.getIpBlock().getCidr());
           if (range.isEmpty() || !allowedRange(range.get(), ports, allowedEgress)) {
             violations.add(field + ".to: ipBlock " + peer.getIpBlock().getCidr() + (ports.isEmpty() ? "" : " on ports "
                 + portsOf(ports)) + " is outside what plan \"" + planName + "\" allows (rule policy.egress; allowed: "
@@ -101,8 +102,8 @@ final class NetworkPolicyAdmission implements AdmissionRequestHandler {
   }
 
   /** Whether some allowed range holds {@code range} and grants every port of the rule (an empty list: all ports). */
-  private static boolean allowedRange(Cidr range, List<NetworkPolicyPort> ports, List<EgressRule> allowedEgress) {
-    return allowedEgress.stream().anyMatch(allowed -> Cidr.parse(allowed.getCidr()).filter(c -> c.contains(range))
+  private static boolean allowedRange(AddressRange range, List<NetworkPolicyPort> ports, List<EgressRule> allowedEgress) {
+    return allowedEgress.stream().anyMatch(allowed -> AddressRange.tryParse(allowed.getCidr()).filter(c -> c.contains(range))
         .isPresent() && grants(allowed, ports));
   }
 
