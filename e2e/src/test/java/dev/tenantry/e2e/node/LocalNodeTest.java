@@ -267,6 +267,53 @@ class LocalNodeTest {
     }
   }
 
+  /**
+   * Starts a pod in {@code namespace} that makes one REST call to the Service at {@code clusterIp}
+   * (the JDK's source launcher in the runtime image running {@code probe/Probe.java} from a
+   * ConfigMap); returns its name.
+   */
+  static String probe(KubernetesClient as, String namespace, String name, String clusterIp) throws Exception {
+    String source;
+    try (var in = LocalNodeTest.class.getResourceAsStream("/probe/Probe.java")) {
+      source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    as.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName(name)
+        .withNamespace(namespace).endMetadata().addToData("Probe.java", source).build()).create();
+    as.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+        .endMetadata().withNewSpec().withRestartPolicy("Never")
+        .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(65532L)
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
+        .addNewContainer().withName("probe").withImage(RUNTIME).withImagePullPolicy("IfNotPresent")
+        .withCommand("java", "-Xmx48m", "-XX:TieredStopAtLevel=1", "/probe/Probe.java", clusterIp, "8080",
+            "/api/v1/projects")
+        .withNewResources()
+        .addToRequests("cpu", new Quantity("50m")).addToRequests("memory", new Quantity("96Mi"))
+        .addToLimits("cpu", new Quantity("500m")).addToLimits("memory", new Quantity("160Mi"))
+        .endResources()
+        .addNewVolumeMount().withName("probe").withMountPath("/probe").endVolumeMount()
+        .withNewSecurityContext().withAllowPrivilegeEscalation(false)
+        .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
+        .endContainer()
+        .addNewVolume().withName("probe").withNewConfigMap().withName(name).endConfigMap().endVolume()
+        .endSpec().build()).create();
+    return name;
+  }
+
+  /** The status line the probe pod heard, once it has ended. */
+  static String awaitProbe(KubernetesClient as, String namespace, String name) {
+    String[] heard = new String[1];
+    waitUntil("the probe " + name + " in " + namespace + " to end", Duration.ofMinutes(3), () -> {
+      Pod pod = as.pods().inNamespace(namespace).withName(name).get();
+      var statuses = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
+      if (statuses == null || statuses.isEmpty() || statuses.get(0).getState().getTerminated() == null) {
+        return false;
+      }
+      heard[0] = String.valueOf(statuses.get(0).getState().getTerminated().getMessage());
+      return true;
+    }, namespace);
+    return heard[0];
+  }
+
   /** The owner's own workload: the node's pause image, restricted unless {@code privileged}. */
   static Deployment ownerDeployment(String namespace, String name, boolean privileged) {
     return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
@@ -336,6 +383,18 @@ class LocalNodeTest {
     URI runtime = runtimeUri("e2e-alpha");
     assertThat(runtime.getHost()).as("callers keep the Service's address").isEqualTo(clusterIp);
 
+    // a pod of another tenant calls it through the activator: refused, and e2e-alpha sleeps on
+    try (KubernetesClient otherOwner = platform.cluster.client("ops@b.example")) {
+      probe(otherOwner, "tenant-e2e-b1", "intruder", clusterIp);
+      assertThat(awaitProbe(otherOwner, "tenant-e2e-b1", "intruder")).as("what the other tenant's pod heard")
+          .startsWith("HTTP/1.1 403");
+    }
+    assertThat(platform.phase("e2e-alpha")).isEqualTo("Hibernated");
+    assertThat(kube.resources(Tenant.class).withName("e2e-alpha").get().getMetadata().getAnnotations())
+        .as("no wake asked for the refused call").doesNotContainKey(dev.tenantry.crds.TenantryApi.WAKE_REQUESTED_AT_ANNOTATION);
+    // a pod of its own calls it too, while the host's calls below are held: both are admitted
+    probe(kube, "tenant-e2e-alpha", "neighbour", clusterIp);
+
     // all three made while it sleeps, to the address they always used
     try (Frames events = Frames.open(http, ws(runtime, "/ws/events"), token, null)) {
       events.send("{\"type\":\"subscribe\",\"since\":0}");
@@ -364,6 +423,9 @@ class LocalNodeTest {
       events.await(m -> "event".equals(m.path("type").asText()) && m.path("sequence").asLong() > old.path("sequence").asLong()
           && m.toString().contains("After the wake"), Duration.ofMinutes(1), "the live event of a project made after the wake");
     }
+    assertThat(awaitProbe(kube, "tenant-e2e-alpha", "neighbour")).as("what the tenant's own pod heard (no token)")
+        .startsWith("HTTP/1.1 401");
+    kube.pods().inNamespace("tenant-e2e-alpha").withName("neighbour").delete();
     Tenant woken = kube.resources(Tenant.class).withName("e2e-alpha").get();
     assertThat(woken.getStatus().getHibernation().getLastWake().getTrigger()).isEqualTo("request");
     assertThat(kube.pods().inNamespace("tenant-e2e-alpha").list().getItems()).isNotEmpty();
