@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * few next to tenants, so every replica keeps an informer of them; Tenants' hosts are listed at
  * most once per refresh interval, and only when an Ingress is admitted.
  */
-final class HostClaims implements AutoCloseable {
+public final class HostClaims implements AutoCloseable {
 
   /** A claim on a host: a tenant's, or the platform's (any namespace that is not a tenant's). */
   record Claim(Optional<String> tenant, String namespace) {
@@ -68,7 +68,7 @@ final class HostClaims implements AutoCloseable {
   }
 
   /** Every host an Ingress names, in its rules and its TLS sections, lower-cased. */
-  static Stream<String> hostsOf(Ingress ingress) {
+  public static Stream<String> hostsOf(Ingress ingress) {
     if (ingress.getSpec() == null) {
       return Stream.empty();
     }
@@ -79,7 +79,7 @@ final class HostClaims implements AutoCloseable {
     return Stream.concat(rules, tls).filter(h -> h != null && !h.isBlank()).map(HostClaims::normal).distinct();
   }
 
-  static String normal(String host) {
+  public static String normal(String host) {
     return host.trim().toLowerCase(Locale.ROOT);
   }
 

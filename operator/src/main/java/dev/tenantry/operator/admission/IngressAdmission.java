@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * ingress class the plan allows, and none of the annotations that inject controller configuration
  * or reach into other namespaces.
  */
-final class IngressAdmission implements AdmissionRequestHandler {
+public final class IngressAdmission implements AdmissionRequestHandler {
 
   static final String CLASS_ANNOTATION = "kubernetes.io/ingress.class";
   static final String NGINX = "nginx.ingress.kubernetes.io/";
@@ -80,7 +80,7 @@ final class IngressAdmission implements AdmissionRequestHandler {
   }
 
   /** The Tenant's own host, or one the plan's patterns give it; {@code *} stands for exactly one DNS label. */
-  static boolean allowedHost(String host, String tenant, Optional<String> ownHost, PlanPolicy policy) {
+  public static boolean allowedHost(String host, String tenant, Optional<String> ownHost, PlanPolicy policy) {
     if (ownHost.map(HostClaims::normal).filter(host::equals).isPresent()) {
       return true;
     }
@@ -100,7 +100,7 @@ final class IngressAdmission implements AdmissionRequestHandler {
     return false;
   }
 
-  static Optional<String> annotationViolation(String key, String value, String namespace) {
+  public static Optional<String> annotationViolation(String key, String value, String namespace) {
     boolean snippet = (key.startsWith(NGINX) && key.endsWith("-snippet"))
         || (key.startsWith("nginx.org/") && (key.endsWith("-snippets") || key.endsWith("-snippet")))
         || (key.startsWith("haproxy.org/") && key.endsWith("-snippet"))

@@ -20,7 +20,7 @@ import java.util.Optional;
  * only pods of its own namespace, plus egress to the ranges and ports the plan allows
  * ({@code policy.egress}) and DNS, which the platform's policy grants anyway.
  */
-final class NetworkPolicyAdmission implements AdmissionRequestHandler {
+public final class NetworkPolicyAdmission implements AdmissionRequestHandler {
 
   private static final int DNS_PORT = 53;
 
@@ -46,7 +46,7 @@ final class NetworkPolicyAdmission implements AdmissionRequestHandler {
   }
 
   /** One sentence per rule the policy breaks, each naming its field; pure. */
-  static List<String> violations(NetworkPolicy policy, String planName, List<EgressRule> allowedEgress) {
+  public static List<String> violations(NetworkPolicy policy, String planName, List<EgressRule> allowedEgress) {
     List<String> violations = new ArrayList<>();
     List<NetworkPolicyIngressRule> ingress = Optional.ofNullable(policy.getSpec().getIngress()).orElse(List.of());
     for (int i = 0; i < ingress.size(); i++) {

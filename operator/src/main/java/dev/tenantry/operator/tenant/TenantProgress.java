@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import dev.tenantry.operator.hibernation.HibernationDecision;
+import dev.tenantry.operator.policy.PolicyAudit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,6 +30,7 @@ final class TenantProgress {
   private final List<StepOutcome> outcomes = new ArrayList<>();
   private TenantStatus published;
   private HibernationDecision hibernation = HibernationDecision.none();
+  private Optional<PolicyAudit> policyAudit = Optional.empty();
   /**
    * The Tenant as the last patch returned it: each patch carries its resourceVersion, and one
    * sent with an older version (the reconcile's own copy, after an earlier step's patch) is
@@ -50,6 +52,11 @@ final class TenantProgress {
   /** Whether the runtime sleeps, shown in every status published from here on. */
   void hibernation(HibernationDecision decision) {
     this.hibernation = decision;
+  }
+
+  /** What the audit of the owners' objects found, shown in every status published from here on. */
+  void policyAudit(PolicyAudit audit) {
+    this.policyAudit = Optional.of(audit);
   }
 
   /**
@@ -83,7 +90,7 @@ final class TenantProgress {
     current.setSpec(tenant.getSpec());
     current.setStatus(published);
     return statusBuilder.build(current, outcomes, runtime.or(this::previousRuntime),
-        endpoints.or(this::previousEndpoints), tenant.getSpec().isSuspendedRequested(), hibernation);
+        endpoints.or(this::previousEndpoints), tenant.getSpec().isSuspendedRequested(), hibernation, policyAudit);
   }
 
   private Optional<RuntimeStatus> previousRuntime() {

@@ -10,6 +10,7 @@ import dev.tenantry.operator.hibernation.ActivatorRoute;
 import dev.tenantry.operator.hibernation.HibernationDecision;
 import dev.tenantry.operator.hibernation.HibernationPlanner;
 import dev.tenantry.operator.kube.PrunedItemStore;
+import dev.tenantry.operator.policy.OwnerObjectSources;
 import dev.tenantry.operator.kube.ClusterEvents;
 import dev.tenantry.crds.tenant.TenantStatus;
 import dev.tenantry.operator.database.TenantDatabase;
@@ -86,6 +87,7 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
   private final TenantDependents dependents;
   private final List<Step> steps;
   private final HibernationPlanner.RuntimeActivity runtimeActivity;
+  private final OwnerObjectSources ownerObjects = new OwnerObjectSources();
 
   public TenantReconciler(PlatformSettings settings, CertificateAuthority ca, Optional<TenantDatabases> databases,
       Clock clock, ClusterEvents events, TenantMetrics metrics, TenantTracing tracing,
@@ -154,6 +156,7 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
     sources.add(planEventSource(context));
     sources.add(jwksEventSource(context));
     sources.add(activatorEventSource(context));
+    sources.addAll(ownerObjects.eventSources(context));
     return sources;
   }
 
@@ -243,6 +246,7 @@ public final class TenantReconciler implements Reconciler<Tenant>, Cleaner<Tenan
     }
     HibernationDecision sleep = hibernation(tenant, plan.get(), context, planned);
     progress.hibernation(sleep);
+    progress.policyAudit(ownerObjects.audit(tenant, planned.planName(), planned.policy(), planned.ingressHost()));
     TenantModel model = planned.withHibernated(sleep.asleep())
         .withCallsHeldBy(sleep.holdsCalls() ? activator(context) : Optional.empty());
     TenantKubernetesDependent.share(context, model);

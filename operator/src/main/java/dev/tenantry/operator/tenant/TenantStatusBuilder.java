@@ -10,6 +10,7 @@ import dev.tenantry.operator.kube.Conditions;
 import dev.tenantry.operator.tenant.model.TenantModel;
 import io.fabric8.kubernetes.api.model.Condition;
 import dev.tenantry.operator.hibernation.HibernationDecision;
+import dev.tenantry.operator.policy.PolicyAudit;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,15 @@ public final class TenantStatusBuilder {
   /** As above, for a tenant that may sleep: phase Hibernated, the Awake condition, status.hibernation. */
   public TenantStatus build(Tenant tenant, List<StepOutcome> outcomes, Optional<RuntimeStatus> runtime,
       Optional<Endpoints> endpoints, boolean suspended, HibernationDecision hibernation) {
+    return build(tenant, outcomes, runtime, endpoints, suspended, hibernation, Optional.empty());
+  }
+
+  /**
+   * As above, with the audit of the owners' objects: condition {@code PolicyViolation}, shown
+   * once an object breaks a rule and from then on (False again when none does).
+   */
+  public TenantStatus build(Tenant tenant, List<StepOutcome> outcomes, Optional<RuntimeStatus> runtime,
+      Optional<Endpoints> endpoints, boolean suspended, HibernationDecision hibernation, Optional<PolicyAudit> audit) {
     TenantStatus previous = tenant.getStatus();
     TenantStatus status = new TenantStatus();
     status.setObservedGeneration(tenant.getMetadata().getGeneration());
@@ -74,6 +84,9 @@ public final class TenantStatusBuilder {
       conditions.add(condition(previous, HibernationDecision.CONDITION, hibernation.awake(), hibernation.reason(),
           hibernation.message(), tenant.getMetadata().getGeneration()));
     }
+    audit.filter(a -> !a.clean() || (previous != null && previous.condition(PolicyAudit.CONDITION).isPresent()))
+        .ifPresent(a -> conditions.add(condition(previous, PolicyAudit.CONDITION, !a.clean(), a.reason(), a.message(),
+            tenant.getMetadata().getGeneration())));
     hibernation.status().ifPresent(status::setHibernation);
     status.setConditions(conditions);
 

@@ -72,6 +72,7 @@ class TenantBoundaryTest {
   static final String NORTH = "tenant-north";
   static final String SOUTH_HOST = "shop.south.example";
 
+  static KubeApiServer apiServer;
   static TenantryOperator operator;
   static KubernetesClient asOperator;
   static KubernetesClient alice;
@@ -82,6 +83,7 @@ class TenantBoundaryTest {
 
   @BeforeAll
   static void startOperatorWithItsWebhooks(KubeApiServer server, KubernetesClient admin) throws Exception {
+    apiServer = server;
     TenantryCrds.installExamplePlans(admin);
     OperatorFixture.publishJwks(admin, OperatorFixture.JWKS);
     admin.resource(plan("hosted", policy -> {
@@ -358,6 +360,40 @@ class TenantBoundaryTest {
         .contains("spec.minAvailable: 1 of the 1 replicas it selects allows no disruption");
     assertThatCode(() -> alice.resource(budget("one", b -> b.withMaxUnavailable(new IntOrString(1)))).dryRun()
         .create()).doesNotThrowAnyException();
+  }
+
+  // ------------------------------------------------------------------ 7. objects that predate a rule
+
+  @Test
+  void anOwnerObjectThatARuleNowForbidsIsReportedAsPolicyViolationAndKept(KubernetesClient admin) {
+    admin.resource(plan("tightening", policy -> policy.setEgress(List.of(new EgressRule("203.0.113.0/24",
+        List.of(443)))))).serverSideApply();
+    admin.resource(tenant("east", "tightening", "erin@east.example")).create();
+    waitFor(admin, "east", t -> condition(t, "DatabaseReady").filter("True"::equals).isPresent());
+    Tenant before = admin.resources(Tenant.class).withName("east").get();
+    assertThat(condition(before, "PolicyViolation")).as("no condition while nothing breaks a rule").isEmpty();
+    try (KubernetesClient erin = apiServer.newImpersonatingClient("erin@east.example",
+        List.of("system:authenticated"))) {
+      erin.resource(networkPolicy("tenant-east", p -> p.addNewEgress().addNewTo().withNewIpBlock()
+          .withCidr("203.0.113.10/32").endIpBlock().endTo().addNewPort().withPort(new IntOrString(443)).endPort()
+          .endEgress())).create();
+
+      // the plan no longer allows that range: the policy made before stays, and the Tenant says so
+      admin.resource(plan("tightening", policy -> { })).forceConflicts().serverSideApply();
+      Tenant reported = waitFor(admin, "east", t -> condition(t, "PolicyViolation").filter("True"::equals).isPresent());
+      var violation = reported.getStatus().condition("PolicyViolation").orElseThrow();
+      assertThat(violation.getReason()).isEqualTo("OwnerObjectsBreakPolicy");
+      assertThat(violation.getMessage()).contains("1 owner object(s) break the plan's policy and were kept")
+          .contains("NetworkPolicy mine: spec.egress[0].to: ipBlock 203.0.113.10/32 on ports 443 is outside what "
+              + "plan \"tightening\" allows");
+      assertThat(reported.getStatus().getPhase()).as("the tenant keeps its phase").isEqualTo(before.getStatus().getPhase());
+      assertThat(admin.network().v1().networkPolicies().inNamespace("tenant-east").withName("mine").get())
+          .as("never deleted").isNotNull();
+
+      erin.network().v1().networkPolicies().inNamespace("tenant-east").withName("mine").delete();
+      Tenant clean = waitFor(admin, "east", t -> condition(t, "PolicyViolation").filter("False"::equals).isPresent());
+      assertThat(clean.getStatus().condition("PolicyViolation").orElseThrow().getReason()).isEqualTo("NoViolations");
+    }
   }
 
   // ------------------------------------------------------------------ 6. object counts
