@@ -2,6 +2,7 @@ package dev.tenantry.e2e.hibernation;
 
 import static dev.tenantry.e2e.InProcessPlatform.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -355,6 +356,17 @@ class ActivatorTest {
         .handle((in, out) -> in.receiveCloseStatus().map(status -> status.code()))
         .next().block(Duration.ofSeconds(30));
     assertThat(closeCode).as("WebSocket close code").isEqualTo(1008);
+    ManagedChannel intruding = grpcThrough(activator, "dozy", "127.0.0.3");
+    try {
+      assertThatThrownBy(() -> ProjectServiceGrpc.newBlockingStub(intruding)
+          .withCallCredentials(new BearerCallCredentials(token)).withDeadlineAfter(20, TimeUnit.SECONDS)
+          .listProjects(ListProjectsRequest.getDefaultInstance()))
+          .as("the connection is closed before TLS completes")
+          .isInstanceOfSatisfying(StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    } finally {
+      intruding.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
     assertThat(activator.wakeRequests()).as("no wake for a refused caller").isEqualTo(wakesBefore);
     assertThat(platform.awaitTenant("dozy", t -> true).getStatus().getPhase()).isEqualTo(Phase.Hibernated);
 
@@ -408,11 +420,23 @@ class ActivatorTest {
 
   /** gRPC over TLS to the activator's gRPC port, naming the tenant's Service as the server (its certificate's name). */
   static ManagedChannel grpcThrough(Activator through, String tenant) throws Exception {
+    return grpcThrough(through, tenant, "127.0.0.1");
+  }
+
+  /** As above, from the local address {@code from}. */
+  static ManagedChannel grpcThrough(Activator through, String tenant, String from) throws Exception {
     byte[] ca = Base64.getDecoder().decode(admin.secrets().inNamespace(TenantryApi.namespaceOf(tenant))
         .withName("runtime-tls").get().getData().get("ca.crt"));
     return NettyChannelBuilder.forAddress("127.0.0.1", through.grpcPort())
         .sslContext(GrpcSslContexts.forClient().trustManager(new ByteArrayInputStream(ca)).build())
         .overrideAuthority(TenantryApi.runtimeServiceHost(tenant))
+        .localSocketPicker(new NettyChannelBuilder.LocalSocketPicker() {
+          @Override
+          public java.net.SocketAddress createSocketAddress(java.net.SocketAddress remote,
+              io.grpc.Attributes attrs) {
+            return new java.net.InetSocketAddress(from, 0);
+          }
+        })
         .build();
   }
 

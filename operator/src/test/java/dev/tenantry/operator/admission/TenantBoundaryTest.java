@@ -5,7 +5,6 @@ import static dev.tenantry.operator.OperatorFixture.condition;
 import static dev.tenantry.operator.OperatorFixture.waitFor;
 import static dev.tenantry.operator.admission.TenantIsolationTest.ACME;
 import static dev.tenantry.operator.admission.TenantIsolationTest.ALICE;
-import static dev.tenantry.operator.admission.TenantIsolationTest.caBundle;
 import static dev.tenantry.operator.admission.TenantIsolationTest.can;
 import static dev.tenantry.operator.admission.TenantIsolationTest.deployment;
 import static dev.tenantry.operator.admission.TenantIsolationTest.plan;
@@ -35,7 +34,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
@@ -100,11 +98,7 @@ class TenantBoundaryTest {
 
     asOperator = OperatorFixture.asOperatorServiceAccount(server, admin);
     operator = TenantryOperator.start(OperatorFixture.config(), asOperator, Clock.systemUTC());
-    int port = operator.webhookPort().orElseThrow();
-    admin.resource(IsolationWebhooks.configuration(WebhookSettings.DEFAULT_CONFIGURATION,
-        path -> new WebhookClientConfigBuilder().withUrl("https://127.0.0.1:" + port + path).build())).create();
-    await().until(() -> WebhookCaBundle.inStep(admin.admissionRegistration().v1().validatingWebhookConfigurations()
-        .withName(WebhookSettings.DEFAULT_CONFIGURATION).get(), caBundle(admin)));
+    TenantIsolationTest.registerWebhooks(admin, operator);
 
     admin.resource(tenant("acme", "free", ALICE)).create();
     admin.resource(tenant("north", "hosted", NINA)).create();
@@ -128,15 +122,7 @@ class TenantBoundaryTest {
 
   @AfterAll
   static void close() {
-    for (AutoCloseable closeable : new AutoCloseable[] {alice, nina, sam, replicaSetController, operator, asOperator}) {
-      try {
-        if (closeable != null) {
-          closeable.close();
-        }
-      } catch (Exception ignored) {
-        // the API server goes with the class
-      }
-    }
+    TenantIsolationTest.closeAll(alice, nina, sam, replicaSetController, operator, asOperator);
   }
 
   // ------------------------------------------------------------------ 1. Ingress hosts, classes, annotations

@@ -98,12 +98,7 @@ class TenantIsolationTest {
 
     asOperator = OperatorFixture.asOperatorServiceAccount(server, admin);
     operator = TenantryOperator.start(OperatorFixture.config(), asOperator, Clock.systemUTC());
-    int port = operator.webhookPort().orElseThrow();
-    // as the chart would, but by URL: nothing here routes a Service to the operator
-    admin.resource(IsolationWebhooks.configuration(WebhookSettings.DEFAULT_CONFIGURATION,
-        path -> new WebhookClientConfigBuilder().withUrl("https://127.0.0.1:" + port + path).build())).create();
-    await().until(() -> WebhookCaBundle.inStep(admin.admissionRegistration().v1().validatingWebhookConfigurations()
-        .withName(WebhookSettings.DEFAULT_CONFIGURATION).get(), caBundle(admin)));
+    registerWebhooks(admin, operator);
 
     admin.resource(tenant("acme", "free", ALICE)).create();
     admin.resource(tenant("globex", "free", BOB)).create();
@@ -121,7 +116,20 @@ class TenantIsolationTest {
 
   @AfterAll
   static void close() {
-    for (AutoCloseable closeable : new AutoCloseable[] {alice, bob, carol, replicaSetController, operator, asOperator}) {
+    closeAll(alice, bob, carol, replicaSetController, operator, asOperator);
+  }
+
+  /** Registers the operator's webhooks as the chart would, but by URL: nothing here routes a Service to it. */
+  static void registerWebhooks(KubernetesClient admin, TenantryOperator operator) {
+    int port = operator.webhookPort().orElseThrow();
+    admin.resource(IsolationWebhooks.configuration(WebhookSettings.DEFAULT_CONFIGURATION,
+        path -> new WebhookClientConfigBuilder().withUrl("https://127.0.0.1:" + port + path).build())).create();
+    await().until(() -> WebhookCaBundle.inStep(admin.admissionRegistration().v1().validatingWebhookConfigurations()
+        .withName(WebhookSettings.DEFAULT_CONFIGURATION).get(), caBundle(admin)));
+  }
+
+  static void closeAll(AutoCloseable... closeables) {
+    for (AutoCloseable closeable : closeables) {
       try {
         if (closeable != null) {
           closeable.close();
