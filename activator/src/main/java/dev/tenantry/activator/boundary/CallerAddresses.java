@@ -37,6 +37,8 @@ public final class CallerAddresses implements AutoCloseable {
     pods.addIndexers(Map.of(BY_IP, pod -> Boolean.TRUE.equals(pod.getSpec().getHostNetwork()) ? List.of()
         : addressesOf(pod).toList()));
     SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
+    nodes.addIndexers(Map.of(BY_IP, node -> node.getStatus() == null || node.getStatus().getAddresses() == null
+        ? List.of() : node.getStatus().getAddresses().stream().map(NodeAddress::getAddress).toList()));
     pods.start();
     nodes.start();
     return new CallerAddresses(pods, nodes);
@@ -53,11 +55,7 @@ public final class CallerAddresses implements AutoCloseable {
 
   /** Whether a node of the cluster has this address. */
   public boolean isNode(String address) {
-    return nodes.getStore().list().stream()
-        .flatMap(node -> node.getStatus() == null || node.getStatus().getAddresses() == null ? Stream.empty()
-            : node.getStatus().getAddresses().stream())
-        .map(NodeAddress::getAddress)
-        .anyMatch(address::equals);
+    return !nodes.getIndexer().byIndex(BY_IP, address).isEmpty();
   }
 
   private static Stream<String> addressesOf(Pod pod) {
