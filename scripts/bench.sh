@@ -14,12 +14,17 @@
 #   scripts/bench.sh node                  createTenant to Ready on the real local node (1, then 20 at once)
 #   scripts/bench.sh wake                  the first call to a hibernated tenant on the real node, answered
 #                                          after its wake (1 tenant, then 20 at once); memory running and asleep
+#   scripts/bench.sh start                 fast start side by side: the runtime image of BENCH_BASELINE (default
+#                                          the last commit on Java 17, built here with Java 17) against
+#                                          today's Java 25 image with its AOT cache: on the host, in a pod on
+#                                          plan free, wakes (REST, gRPC), 20 wakes at once, memory, sizes
 #   scripts/bench.sh rollout [TENANTS]     a TenantRollout of 200 tenants in 4 waves against the same
 #                                          change applied all at once (local control plane, simulated pods)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 scripts/install-deps.sh
+. scripts/java-home.sh
 what="${1:-operator}"
 case "$what" in
   operator)
@@ -60,10 +65,27 @@ case "$what" in
     mvn -B -q install -DskipTests -Pimages
     mvn -B -pl e2e -Pbench verify -Dtest=WakeBenchmark -Dsurefire.failIfNoSpecifiedTests=false
     cat e2e/target/benchmarks/wake.md ;;
+  start)
+    # the baseline: its own sources, its own scripts and Java 17, its runtime image tagged -java17
+    baseline="${BENCH_BASELINE:-e6d0a95}"
+    java17="${BENCH_BASELINE_JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
+    dir="$HOME/.cache/tenantry/bench-baseline-$baseline"
+    if [ ! -f "$dir/tenant-runtime/target/jib-image.tar" ]; then
+      echo "bench: building the baseline $baseline with $java17 in $dir" >&2
+      rm -rf "$dir" && mkdir -p "$dir"
+      git -C "$ROOT" archive "$baseline" | tar -x -C "$dir"
+      (cd "$dir" && export JAVA_HOME="$java17" PATH="$java17/bin:$PATH" && scripts/images.sh base \
+        && mvn -B -q package -DskipTests -Pimages -pl tenant-runtime -am -Dtenantry.image.tag=0.1.0-java17)
+    fi
+    scripts/images.sh base
+    mvn -B -q install -DskipTests -Pimages
+    mvn -B -pl e2e -Pbench verify -Dtest=StartBenchmark -Dbench.start.baseline="$dir" \
+      -Dsurefire.failIfNoSpecifiedTests=false
+    cat e2e/target/benchmarks/start.md ;;
   rollout)
     mvn -B -q install -DskipTests
     mvn -B -pl e2e -Pbench verify -Dtest=RolloutBenchmark -Dbench.tenants="${2:-200}" \
       -Dsurefire.failIfNoSpecifiedTests=false
     cat e2e/target/benchmarks/rollout.md ;;
-  *) echo "usage: scripts/bench.sh operator [SIZES...] | fleet-view [SIZES...] | admission | runtime | backup | node | wake | rollout [TENANTS]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh operator [SIZES...] | fleet-view [SIZES...] | admission | runtime | backup | node | wake | start | rollout [TENANTS]" >&2; exit 2 ;;
 esac

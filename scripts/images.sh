@@ -3,10 +3,13 @@
 # `docker save`-style tarballs (manifest.json, config, one layer) that Jib reads as a `tar://`
 # base and `ctr images import` loads:
 #   pause.tar      tenantry.local/pause:3.2, Kubernetes' own pause.c linked statically
-#   java-base.tar  tenantry.local/java-base:17, this machine's Java 17 runtime plus exactly the
-#                  shared libraries `ldd` says it needs, and a non-root user 65532
+#   java-base-N.tar  tenantry.local/java-base:N, the JDK N the build runs on (JAVA_HOME, which
+#                  scripts/java-home.sh sets to a JDK 25) less its compiler sources and tools, plus
+#                  exactly the shared libraries `ldd` says it needs, and a non-root user 65532
 # The application images (tenant-runtime, operator, control-api) are built on java-base by the
-# Maven profile `images` (Jib, jib:buildTar): scripts/up.sh and scripts/test.sh run it.
+# Maven profile `images` (Jib, jib:buildTar): scripts/up.sh and scripts/test.sh run it. The image
+# layout trains each application's AOT cache on this same JDK (scripts/image-layout.sh): the two
+# must match, or the JVM ignores the cache (it says so) and only starts slower.
 #
 #   scripts/images.sh base     build what is missing into the cache (idempotent, ~10 s)
 #   scripts/images.sh path     print the cache directory
@@ -15,7 +18,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${TENANTRY_IMAGE_CACHE:-$HOME/.cache/tenantry/images}"
 KUBE_BIN="${TENANTRY_KUBE_CACHE:-$HOME/.cache/tenantry/kube/1.20.2}/bin"
-JAVA_HOME_DIR="${TENANTRY_IMAGE_JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
+JAVA_HOME_DIR="${TENANTRY_IMAGE_JAVA_HOME:-${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}}"
 
 log() { echo "images: $*" >&2; }
 die() { echo "images: ERROR: $*" >&2; exit 1; }
@@ -50,11 +53,18 @@ build_pause() {
   rm -rf "$rootfs"
 }
 
+# the feature release of the JDK at $JAVA_HOME_DIR: 17, 25, ...
+java_feature() {
+  "$JAVA_HOME_DIR/bin/java" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'
+}
+
 build_java_base() {
-  local stamp="$CACHE/java-base.stamp" want
-  want="$(readlink -f "$JAVA_HOME_DIR") $("$JAVA_HOME_DIR/bin/java" -version 2>&1 | head -1)"
-  if [ -f "$CACHE/java-base.tar" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
   [ -x "$JAVA_HOME_DIR/bin/java" ] || die "no Java runtime at $JAVA_HOME_DIR"
+  local feature; feature=$(java_feature)
+  local out="$CACHE/java-base-$feature.tar" stamp="$CACHE/java-base-$feature.stamp" want
+  want="$(readlink -f "$JAVA_HOME_DIR") $("$JAVA_HOME_DIR/bin/java" -version 2>&1 | head -1)"
+  if [ -f "$out" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
   log "packing the Java base image from $JAVA_HOME_DIR"
   local rootfs jre; rootfs=$(mktemp -d)
   jre="$rootfs/opt/java"
@@ -63,7 +73,7 @@ build_java_base() {
   cp -rL "$JAVA_HOME_DIR/bin" "$JAVA_HOME_DIR/lib" "$JAVA_HOME_DIR/conf" "$jre/" 2>/dev/null || true
   [ -f "$JAVA_HOME_DIR/release" ] && cp -L "$JAVA_HOME_DIR/release" "$jre/"
   find "$jre/bin" -type f ! -name java ! -name keytool -delete
-  rm -rf "$jre/lib/src.zip" "$jre/lib/ct.sym" "$jre/jmods"
+  rm -rf "$jre/lib/src.zip" "$jre/lib/ct.sym" "$jre/jmods" "$jre/lib/classes_nocoops"*.jsa
   # every shared library the JVM and its native libraries load, at the same paths
   local lib
   while read -r lib; do
@@ -78,7 +88,7 @@ build_java_base() {
   printf 'root:x:0:0:root:/root:/sbin/nologin\napp:x:65532:65532:app:/home/app:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n' >"$rootfs/etc/passwd"
   printf 'root:x:0:\napp:x:65532:\nnobody:x:65534:\n' >"$rootfs/etc/group"
   printf 'hosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
-  pack "$rootfs" tenantry.local/java-base:17 "$CACHE/java-base.tar" \
+  pack "$rootfs" "tenantry.local/java-base:$feature" "$out" \
     '{"Env":["PATH=/opt/java/bin:/usr/bin:/bin","JAVA_HOME=/opt/java","LANG=C.UTF-8"],"User":"65532:65532","WorkingDir":"/home/app"}'
   rm -rf "$rootfs"
   echo "$want" >"$stamp"
@@ -89,7 +99,7 @@ case "${1:-}" in
     mkdir -p "$CACHE"
     build_pause
     build_java_base
-    log "base images in $CACHE ($(du -sh "$CACHE/java-base.tar" | cut -f1) java-base)"
+    log "base images in $CACHE ($(du -sh "$CACHE/java-base-$(java_feature).tar" | cut -f1) java-base:$(java_feature))"
     ;;
   path) echo "$CACHE" ;;
   *) echo "usage: scripts/images.sh base|path" >&2; exit 2 ;;

@@ -18,6 +18,7 @@
 # pids in DIR/pids; DIR defaults to .tenantry/ at the checkout root.
 # Addresses: TENANTRY_NODE_IP (10.87.0.1), TENANTRY_POD_CIDR (10.88.0.0/16),
 # TENANTRY_SERVICE_CIDR (10.96.0.0/16, as cluster.sh).
+# TENANTRY_NODE_EXTRA_IMAGES: more image tarballs to import beside the platform's (benchmarks).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -226,9 +227,9 @@ import_images() {
   local tar imported=0
   for tar in "$IMAGES/pause.tar" "$ROOT"/tenant-runtime/target/jib-image.tar "$ROOT"/operator/target/jib-image.tar \
              "$ROOT"/activator/target/jib-image.tar \
-             "$ROOT"/control-api/target/jib-image.tar; do
+             "$ROOT"/control-api/target/jib-image.tar ${TENANTRY_NODE_EXTRA_IMAGES:-}; do
     [ -f "$tar" ] || { [ "$tar" = "$IMAGES/pause.tar" ] && die "$tar is missing: run scripts/images.sh base"; continue; }
-    local stamp="$NODE/imported-$(basename "$(dirname "$(dirname "$tar")")")-$(basename "$tar")"
+    local stamp="$NODE/imported-$(basename "$(dirname "$(dirname "$tar")")")-$(printf %s "$tar" | sha1sum | cut -c1-8)"
     if [ -f "$stamp" ] && [ ! "$tar" -nt "$stamp" ]; then continue; fi
     ctr_local images import --no-unpack "$tar" >/dev/null || die "importing $tar failed"
     touch "$stamp"; imported=$((imported + 1))

@@ -54,6 +54,8 @@ stop_pid() { # name
 
 case "$CMD" in
   start)
+    # shellcheck source=java-home.sh
+    . "$ROOT/scripts/java-home.sh"
     postgres_env=()
     if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
       postgres_env=(TENANTRY_POSTGRES_URL=jdbc:postgresql://127.0.0.1:5432/postgres TENANTRY_POSTGRES_USER=postgres)

@@ -8,6 +8,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 scripts/install-deps.sh
+. scripts/java-home.sh
 
 # The e2e suite starts its own node and then checks that the host is exactly as it found it: a
 # node already running here (scripts/up.sh in any checkout) would be torn down by it and fail it.

@@ -17,6 +17,7 @@ k() { "$KUBECTL" --kubeconfig "$STATE/kubeconfig" "$@"; }
 log() { echo "up: $*" >&2; }
 
 scripts/install-deps.sh
+. scripts/java-home.sh
 scripts/images.sh base
 
 rebuilt=false

@@ -634,6 +634,10 @@ class LocalNodeTest {
 
   /** gRPC over TLS to the tenant's Service, trusting the platform CA, naming the Service as its certificate does. */
   static ManagedChannel grpcChannel(URI runtime, String tenant) throws Exception {
+    return grpcChannel(runtime, tenant, kube);
+  }
+
+  static ManagedChannel grpcChannel(URI runtime, String tenant, KubernetesClient kube) throws Exception {
     byte[] ca = Base64.getDecoder().decode(kube.secrets().inNamespace("tenant-" + tenant)
         .withName("runtime-tls").get().getData().get("ca.crt"));
     return NettyChannelBuilder.forAddress(runtime.getHost(), 9090)

@@ -213,9 +213,9 @@ class RuntimeBenchmark {
         ? startup("`java -jar tenant-runtime.jar`", Path.of("."), List.of(java, "-jar", jar.toString()))
         : "| jar not built: startup not measured | | | | |");
     Path layout = Path.of("target/image-layout");
-    rows.add(Files.isRegularFile(layout.resolve("app.jsa"))
-        ? startup("the image's layout (AOT, CDS archive, C1 only as in a pod of at most 500m CPU)", layout,
-            List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-XX:SharedArchiveFile=app.jsa", "-Xshare:on",
+    rows.add(Files.isRegularFile(layout.resolve("app.aot"))
+        ? startup("the image's layout (Spring AOT, AOT cache, C1 only as in a pod of at most 500m CPU)", layout,
+            List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-Xms32m", "-XX:AOTCache=app.aot", "-XX:AOTMode=on",
                 "-Dspring.aot.enabled=true", "-XX:TieredStopAtLevel=1", "-jar", "tenant-runtime.jar"))
         : "| image layout not built (`mvn -Pimages verify`): not measured | | | | |");
     return rows;

@@ -161,9 +161,10 @@ public final class RuntimeWorkloadModel {
         .endPort()
         .withEnv(env)
         .withResources(model.resources())
-        // readiness every 2 s: after the startup probe passes, the pod turns Ready (and the tenant
-        // with it) at the next readiness tick, which at 5 s cost a new tenant 2.5 s on average
-        .withReadinessProbe(probe("/actuator/health/readiness", 3, 2))
+        // readiness every second: after the startup probe passes, the pod turns Ready (and a woken
+        // tenant's held calls go through) at the next readiness tick, on average half a period
+        // later; with starts of about 2 s a longer period was a large share of the wake
+        .withReadinessProbe(probe("/actuator/health/readiness", 3, 1))
         .withLivenessProbe(probe("/actuator/health/liveness", 6, 5))
         // a JVM starting on a busy node (twenty tenants at once on two cores) needs minutes, not
         // one: a shorter budget kills it mid-start and the restarts only add load

@@ -48,8 +48,8 @@ class RuntimeWorkloadModelTest {
     assertThat(pod.getAutomountServiceAccountToken()).isFalse();
     assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
-    assertThat(container.getReadinessProbe().getPeriodSeconds()).as("a started runtime is seen Ready within 2 s")
-        .isLessThanOrEqualTo(2);
+    assertThat(container.getReadinessProbe().getPeriodSeconds()).as("a started runtime is seen Ready within a second")
+        .isEqualTo(1);
     assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
     assertThat(container.getStartupProbe().getFailureThreshold() * container.getStartupProbe().getPeriodSeconds())
         .as("seconds a runtime may take to start on a busy node before it is restarted").isGreaterThanOrEqualTo(300);
