@@ -15,11 +15,6 @@ public final class ControlApiTraining {
     int http = TrainedProcess.freePort();
     int management = TrainedProcess.freePort();
     try (TrainedProcess.ControlPlane cluster = TrainedProcess.ControlPlane.start()) {
-      cluster.apply("""
-          apiVersion: v1
-          kind: Namespace
-          metadata: {name: tenantry-system}
-          """);
       try (TrainedProcess api = TrainedProcess.start(List.of(command), Map.of(
           "KUBECONFIG", cluster.kubeconfig(), "SERVER_PORT", String.valueOf(http),
           "MANAGEMENT_SERVER_PORT", String.valueOf(management)))) {

@@ -10,11 +10,6 @@ public final class OperatorTraining {
   public static void main(String[] command) throws Exception {
     int port = TrainedProcess.freePort();
     try (TrainedProcess.ControlPlane cluster = TrainedProcess.ControlPlane.start()) {
-      cluster.apply("""
-          apiVersion: v1
-          kind: Namespace
-          metadata: {name: tenantry-system}
-          """);
       try (TrainedProcess operator = TrainedProcess.start(List.of(command), Map.of(
           "KUBECONFIG", cluster.kubeconfig(), "TENANTRY_OPERATOR_PORT", String.valueOf(port),
           // a single operator: with leader election it does not always exit on SIGTERM (issue 26)

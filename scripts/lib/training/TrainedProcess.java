@@ -58,7 +58,7 @@ final class TrainedProcess implements AutoCloseable {
 
   /**
    * A control plane of its own for the training (scripts/cluster.sh: etcd, kube-apiserver and the
-   * controllers, with the CRDs and example plans), on free ports in a temporary state directory,
+   * controllers, with the CRDs and example plans, and the platform namespace), on free ports in a temporary state directory,
    * stopped and wiped on close.
    */
   record ControlPlane(java.nio.file.Path state, String kubeconfig) implements AutoCloseable {
@@ -68,7 +68,13 @@ final class TrainedProcess implements AutoCloseable {
       int etcd = freePort();
       run("start", state, Map.of("TENANTRY_APISERVER_PORT", String.valueOf(apiServer),
           "TENANTRY_ETCD_PORT", String.valueOf(etcd)));
-      return new ControlPlane(state, state.resolve("kubeconfig").toString());
+      ControlPlane cluster = new ControlPlane(state, state.resolve("kubeconfig").toString());
+      cluster.apply("""
+          apiVersion: v1
+          kind: Namespace
+          metadata: {name: tenantry-system}
+          """);
+      return cluster;
     }
 
     /** Applies a manifest as the cluster's admin. */
