@@ -74,8 +74,8 @@ case "$what" in
       echo "bench: building the baseline $baseline with $java17 in $dir" >&2
       rm -rf "$dir" && mkdir -p "$dir"
       git -C "$ROOT" archive "$baseline" | tar -x -C "$dir"
-      (cd "$dir" && export JAVA_HOME="$java17" PATH="$java17/bin:$PATH" && scripts/images.sh base \
-        && mvn -B -q package -DskipTests -Pimages -pl tenant-runtime -am -Dtenantry.image.tag=0.1.0-java17)
+      (cd "$dir" && export JAVA_HOME="$java17" PATH="$java17/bin:$PATH" MAVEN_OPTS= && scripts/images.sh base \
+        && mvn -B -q verify -DskipTests -Pimages -pl tenant-runtime -am -Dtenantry.image.tag=0.1.0-java17)
     fi
     scripts/images.sh base
     mvn -B -q install -DskipTests -Pimages
