@@ -23,7 +23,7 @@ start_java() { # name jar env...
   local name="$1" jar="$2"; shift 2
   if alive "$name"; then return 0; fi
   [ -f "$jar" ] || { echo "platform: $jar is missing (mvn package)" >&2; exit 1; }
-  env KUBECONFIG="$STATE/kubeconfig" "$@" setsid java -XX:+UseSerialGC -Xss512k -jar "$jar" \
+  env KUBECONFIG="$STATE/kubeconfig" "$@" setsid java -XX:+UseSerialGC -Xss512k -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 -jar "$jar" \
     >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$PIDS/$name.pid"
 }
