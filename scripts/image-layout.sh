@@ -47,10 +47,12 @@ rm -f "$out"/lib/spring-boot-jarmode-tools-*.jar
 rm -rf "$unpacked"
 find "$out" -exec touch -h -d @1 {} +
 log="$(dirname "$out")/$(basename "$out")-training.log"
-# the trainer and TrainedProcess, which it uses, in one folder: the source launcher compiles both
+# the trainer and TrainedProcess, which it uses, in one folder: the source launcher compiles both;
+# the trainers' scratch files (data, certificates) under it too, all gone when this script exits
 sources=$(mktemp -d)
 trap 'rm -rf "$sources"' EXIT
 cp "$(dirname "${BASH_SOURCE[0]}")/lib/training/TrainedProcess.java" "$trainer" "$sources/"
+export TENANTRY_TRAINING_SCRATCH="$sources/scratch"
 # the trainer's own JVM is small and short: it only drives the application
 (cd "$out" && "$java_home/bin/java" -XX:TieredStopAtLevel=1 -cp "$name:lib/*" "$sources/$(basename "$trainer")" \
   "$java_home/bin/java" "$@" -XX:AOTMode=record -XX:AOTConfiguration=app.aotconf -jar "$name") >"$log" 2>&1 \

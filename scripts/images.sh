@@ -60,9 +60,7 @@ java_feature() {
 }
 
 build_java_base() {
-  [ -x "$JAVA_HOME_DIR/bin/java" ] || die "no Java runtime at $JAVA_HOME_DIR"
-  local feature; feature=$(java_feature)
-  local out="$CACHE/java-base-$feature.tar" stamp="$CACHE/java-base-$feature.stamp" want
+  local out="$CACHE/java-base-$JAVA_FEATURE.tar" stamp="$CACHE/java-base-$JAVA_FEATURE.stamp" want
   want="$(readlink -f "$JAVA_HOME_DIR") $("$JAVA_HOME_DIR/bin/java" -version 2>&1 | head -1)"
   if [ -f "$out" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
   log "packing the Java base image from $JAVA_HOME_DIR"
@@ -88,7 +86,7 @@ build_java_base() {
   printf 'root:x:0:0:root:/root:/sbin/nologin\napp:x:65532:65532:app:/home/app:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n' >"$rootfs/etc/passwd"
   printf 'root:x:0:\napp:x:65532:\nnobody:x:65534:\n' >"$rootfs/etc/group"
   printf 'hosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
-  pack "$rootfs" "tenantry.local/java-base:$feature" "$out" \
+  pack "$rootfs" "tenantry.local/java-base:$JAVA_FEATURE" "$out" \
     '{"Env":["PATH=/opt/java/bin:/usr/bin:/bin","JAVA_HOME=/opt/java","LANG=C.UTF-8"],"User":"65532:65532","WorkingDir":"/home/app"}'
   rm -rf "$rootfs"
   echo "$want" >"$stamp"
@@ -97,9 +95,11 @@ build_java_base() {
 case "${1:-}" in
   base)
     mkdir -p "$CACHE"
+    [ -x "$JAVA_HOME_DIR/bin/java" ] || die "no Java runtime at $JAVA_HOME_DIR"
+    JAVA_FEATURE=$(java_feature)
     build_pause
     build_java_base
-    log "base images in $CACHE ($(du -sh "$CACHE/java-base-$(java_feature).tar" | cut -f1) java-base:$(java_feature))"
+    log "base images in $CACHE ($(du -sh "$CACHE/java-base-$JAVA_FEATURE.tar" | cut -f1) java-base:$JAVA_FEATURE)"
     ;;
   path) echo "$CACHE" ;;
   *) echo "usage: scripts/images.sh base|path" >&2; exit 2 ;;

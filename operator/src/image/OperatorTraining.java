@@ -15,7 +15,7 @@ public final class OperatorTraining {
           // a single operator: with leader election it does not always exit on SIGTERM (issue 26)
           "TENANTRY_LEADER_ELECTION", "false",
           "TENANTRY_WEBHOOK_PORT", String.valueOf(TrainedProcess.freePort()),
-          "TENANTRY_BACKUP_DIR", java.nio.file.Files.createTempDirectory("training-backups").toString()))) {
+          "TENANTRY_BACKUP_DIR", TrainedProcess.scratch("backups").toString()))) {
         operator.awaitOk("http://127.0.0.1:" + port + "/readyz");
         cluster.apply("""
             apiVersion: tenantry.dev/v1alpha1

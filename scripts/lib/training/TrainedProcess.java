@@ -50,6 +50,11 @@ final class TrainedProcess implements AutoCloseable {
     return new TrainedProcess(builder.start());
   }
 
+  /** A directory for the training's own files, which scripts/image-layout.sh removes when it ends. */
+  static java.nio.file.Path scratch(String name) throws IOException {
+    return java.nio.file.Files.createDirectories(java.nio.file.Path.of(System.getenv("TENANTRY_TRAINING_SCRATCH"), name));
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();

@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +36,7 @@ public final class RuntimeTraining {
   private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
 
   public static void main(String[] command) throws Exception {
-    Path data = Files.createTempDirectory("runtime-training");
+    Path data = TrainedProcess.scratch("runtime");
     Path cert = data.resolve("tls.crt");
     Path key = data.resolve("tls.key");
     new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",

@@ -8,6 +8,7 @@ import dev.tenantry.crds.tenant.Owner;
 import dev.tenantry.crds.tenant.RuntimeOverrides;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantSpec;
+import dev.tenantry.e2e.LocalCluster;
 import dev.tenantry.runtime.grpc.v1.ListProjectsRequest;
 import dev.tenantry.runtime.grpc.v1.ProjectServiceGrpc;
 import dev.tenantry.testkit.PlatformChart;
@@ -19,7 +20,6 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -324,16 +324,17 @@ class StartBenchmark {
   /** One start of the runtime on the host from its image layout, with its image's command line. */
   record HostStart(double seconds, double cpuSeconds, double rssMiB) {
     static HostStart measure(Variant variant, List<String> entrypoint, List<String> without) throws Exception {
-      Path data = Files.createTempDirectory("start-bench");
-      int http = port();
-      int management = port();
+      // under the build directory, not /tmp: each run's data goes with `mvn clean`
+      Path data = Files.createTempDirectory(Files.createDirectories(CHECKOUT.resolve("e2e/target/start-bench-host")), "run");
+      int http = LocalCluster.freePort();
+      int management = LocalCluster.freePort();
       List<String> command = new ArrayList<>(entrypoint);
       command.removeAll(without);
       command.set(0, variant.javaHome().resolve("bin/java").toString());
       ProcessBuilder builder = new ProcessBuilder(command).directory(variant.layout().toFile())
           .redirectErrorStream(true).redirectOutput(data.resolve("log").toFile());
       builder.environment().putAll(Map.of("TENANTRY_DEV_MODE", "true", "TENANTRY_DATA_DIR", data.toString(),
-          "SERVER_PORT", String.valueOf(http), "TENANTRY_GRPC_PORT", String.valueOf(port()),
+          "SERVER_PORT", String.valueOf(http), "TENANTRY_GRPC_PORT", String.valueOf(LocalCluster.freePort()),
           "MANAGEMENT_SERVER_PORT", String.valueOf(management)));
       HttpClient client = HttpClient.newHttpClient();
       HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management
@@ -371,12 +372,6 @@ class StartBenchmark {
       List<HostStart> sorted = new ArrayList<>(runs);
       sorted.sort(java.util.Comparator.comparingDouble(HostStart::seconds));
       return sorted.get(sorted.size() / 2);
-    }
-
-    private static int port() throws IOException {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        return socket.getLocalPort();
-      }
     }
   }
 }
