@@ -549,6 +549,9 @@ class LocalNodeTest {
     assertThat(rollout.at("/waves/1/updated").asInt()).isEqualTo(2);
     assertThat(rollout.at("/waves/2/updated").asInt()).isEqualTo(3);
     for (String name : FLEET) {
+      // the last wave's old pods may still be draining when the rollout reports success
+      waitUntil(name + "'s old pod gone", Duration.ofMinutes(2),
+          () -> kube.pods().inNamespace("tenant-" + name).list().getItems().size() == 1, "tenant-" + name);
       List<Pod> pods = kube.pods().inNamespace("tenant-" + name).list().getItems();
       assertThat(pods).as(name + "'s pods").singleElement().satisfies(pod -> {
         assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo(NEXT);
