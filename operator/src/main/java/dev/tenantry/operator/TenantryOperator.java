@@ -7,6 +7,8 @@ import dev.tenantry.operator.backup.TenantBackupReconciler;
 import dev.tenantry.operator.backup.TenantBackupScheduleReconciler;
 import dev.tenantry.operator.backup.TenantRestoreReconciler;
 import dev.tenantry.operator.database.TenantDatabases;
+import dev.tenantry.operator.lifecycle.LeaderLease;
+import dev.tenantry.operator.lifecycle.ShutdownDeadline;
 import dev.tenantry.operator.pki.CertificateAuthority;
 import dev.tenantry.operator.pki.PlatformCaStore;
 import dev.tenantry.operator.rollout.TenantRolloutReconciler;
@@ -24,7 +26,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -36,6 +37,7 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,11 @@ import org.slf4j.LoggerFactory;
 public final class TenantryOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TenantryOperator.class);
   public static final String LEASE_NAME = "tenantry-operator";
+  /** How long in-flight reconciles may finish after SIGTERM before their threads are abandoned. */
+  static final Duration RECONCILE_DRAIN = Duration.ofSeconds(3);
+  /** SIGTERM to exit at most: inside the chart's 30 s grace period and the 10 s. */
+  static final Duration LEASE_RELEASE_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration STOP_DEADLINE = Duration.ofSeconds(8);
 
   private final Operator operator;
   private final OperatorHttpServer http;
@@ -51,10 +58,16 @@ public final class TenantryOperator implements AutoCloseable {
   private final Optional<AdmissionWebhookServer> webhook;
   private final Optional<WebhookCaBundle> caBundle;
   private final BackupStore backups;
+  private final KubernetesClient client;
+  private final Optional<LeaderLease> lease;
+  private final AtomicBoolean stopping;
 
   private TenantryOperator(Operator operator, OperatorHttpServer http, Optional<TenantDatabases> databases,
       TenantTracing tracing, Optional<AdmissionWebhookServer> webhook, Optional<WebhookCaBundle> caBundle,
-      BackupStore backups) {
+      BackupStore backups, KubernetesClient client, Optional<LeaderLease> lease, AtomicBoolean stopping) {
+    this.client = client;
+    this.lease = lease;
+    this.stopping = stopping;
     this.operator = operator;
     this.http = http;
     this.databases = databases;
@@ -73,7 +86,7 @@ public final class TenantryOperator implements AutoCloseable {
     // a replica that loses its lease exits so Kubernetes restarts it as a clean standby
     TenantryOperator running = start(config, client, Clock.systemUTC(), TenantTracing.fromEnvironment(System.getenv()),
         writes, true, RuntimeAddresses.serviceClusterIp());
-    Runtime.getRuntime().addShutdownHook(new Thread(running::close, "operator-shutdown"));
+    ShutdownDeadline.install(running::close, STOP_DEADLINE);
   }
 
   /** Starts an operator with {@code client}; the caller closes it (tests run it in-process). */
@@ -123,7 +136,10 @@ public final class TenantryOperator implements AutoCloseable {
         config.postgres().map(p -> p.tenantPort()).orElse(5432),
         client.supports(PodDisruptionBudget.class),
         signingKey.publicJwk());
-
+    Optional<LeaderLease> lease = config.leaderElection()
+        ? Optional.of(new LeaderLease(config.platformNamespace(), LEASE_NAME, config.instanceId(),
+            config.leaseDuration(), exitOnLostLease))
+        : Optional.empty();
 
     Operator operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
@@ -132,13 +148,9 @@ public final class TenantryOperator implements AutoCloseable {
           // compare resourceVersions, so an informer event older than what the operator just
           // wrote never replaces it in the cache (no stale reads, no repeated writes)
           .withParseResourceVersions(true)
+          .withReconciliationTerminationTimeout(RECONCILE_DRAIN)
           .withCloseClientOnStop(false);
-      if (config.leaderElection()) {
-        Duration lease = config.leaseDuration();
-        overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME,
-            config.platformNamespace(), lease, lease.multipliedBy(2).dividedBy(3), lease.dividedBy(8),
-            config.instanceId(), null, exitOnLostLease));
-      }
+      lease.ifPresent(l -> overrider.withLeaderElectionConfiguration(l.configuration()));
     });
     ClusterEvents events = new ClusterEvents(client, clock);
     RuntimeAdminClient runtimes = new RuntimeAdminClient(runtimeAddresses, ca.certificate(), signingKey,
@@ -151,13 +163,16 @@ public final class TenantryOperator implements AutoCloseable {
     operator.register(new TenantRestoreReconciler(backups, runtimes, config.backup(), clock, events));
     operator.register(new TenantBackupScheduleReconciler(clock, events));
     operator.start();
+    AtomicBoolean stopping = new AtomicBoolean();
     OperatorHttpServer http = new OperatorHttpServer(config.httpPort(),
         () -> true,
-        () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+        () -> !stopping.get() && operator.getRuntimeInfo().isStarted()
+            && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
         registry);
     LOG.info("tenantry operator {} started: platform namespace {}, probes and metrics on port {}",
         config.instanceId(), config.platformNamespace(), http.port());
-    return new TenantryOperator(operator, http, databases, tracing, webhook, caBundle, backups);
+    return new TenantryOperator(operator, http, databases, tracing, webhook, caBundle, backups, client, lease,
+        stopping);
   }
 
   public int httpPort() {
@@ -182,10 +197,20 @@ public final class TenantryOperator implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops in the order a rolling update needs: not ready, reconciles drained (bounded by
+   * {@link #RECONCILE_DRAIN}), the lease handed to a standby, and the webhooks last, because the
+   * draining reconciles' own writes still pass through them.
+   */
   @Override
   public void close() {
-    http.close();
+    if (!stopping.compareAndSet(false, true)) {
+      return;
+    }
+    lease.ifPresent(LeaderLease::stopping);
     operator.stop();
+    lease.ifPresent(l -> l.release(client, LEASE_RELEASE_TIMEOUT));
+    http.close();
     caBundle.ifPresent(WebhookCaBundle::close);
     webhook.ifPresent(AdmissionWebhookServer::close);
     databases.ifPresent(TenantDatabases::close);

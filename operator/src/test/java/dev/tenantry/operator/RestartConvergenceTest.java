@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -40,7 +41,7 @@ class RestartConvergenceTest {
     Path kubeconfig = server.writeKubeConfig(dir.resolve("kubeconfig"));
     List<String> names = IntStream.range(0, 12).mapToObj(i -> "batch-" + i).toList();
 
-    Process process = startOperatorProcess(kubeconfig, dir.resolve("operator.log"), 0);
+    OperatorProcess process = OperatorProcess.start(kubeconfig, dir.resolve("operator.log"), Map.of());
     try {
       for (String name : names) {
         client.resource(Tenant.onPlan(name, "free")).create();
@@ -49,7 +50,7 @@ class RestartConvergenceTest {
       await().atMost(Duration.ofSeconds(90)).until(() -> client.namespaces()
           .withLabel(TenantryApi.MANAGED_BY_LABEL, TenantryApi.MANAGED_BY_VALUE).list().getItems().size() >= 1);
     } finally {
-      process.destroyForcibly().waitFor();
+      process.kill();
     }
     long provisionedWhenKilled = names.stream().filter(n -> steps(client, n) == 4).count();
 
@@ -91,22 +92,15 @@ class RestartConvergenceTest {
           .allSatisfy(n -> assertThat(phase(client, n)).as(n).isEqualTo(Phase.Ready)));
     }
 
-    int port;
-    try (var socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    Process restarted = startOperatorProcess(server.writeKubeConfig(dir.resolve("kubeconfig")),
-        dir.resolve("operator.log"), port);
-    try {
+    try (OperatorProcess restarted = OperatorProcess.start(server.writeKubeConfig(dir.resolve("kubeconfig")),
+        dir.resolve("operator.log"), Map.of())) {
       int tenants = client.resources(Tenant.class).list().getItems().size();
       // every tenant the cluster holds has been through a reconcile of the new process
       await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
-          .until(() -> tenantsReconciled(OperatorFixture.metrics(port)) == tenants);
+          .until(() -> tenantsReconciled(restarted.metrics()) == tenants);
       Awaitility.await("no write from the restarted operator").during(Duration.ofSeconds(3))
-          .atMost(Duration.ofSeconds(10)).until(() -> operatorWrites(OperatorFixture.metrics(port)) == 0);
+          .atMost(Duration.ofSeconds(10)).until(() -> operatorWrites(restarted.metrics()) == 0);
       assertThat(names).allSatisfy(n -> assertThat(phase(client, n)).as(n).isEqualTo(Phase.Ready));
-    } finally {
-      restarted.destroyForcibly().waitFor();
     }
   }
 
@@ -128,19 +122,5 @@ class RestartConvergenceTest {
     Tenant tenant = client.resources(Tenant.class).withName(name).get();
     return tenant == null || tenant.getStatus() == null || tenant.getStatus().getProvisioning() == null ? 0
         : tenant.getStatus().getProvisioning().getCompletedSteps();
-  }
-
-  /** The operator's main class in a JVM of its own, so it can be killed without warning. */
-  private static Process startOperatorProcess(Path kubeconfig, Path log, int port) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        TenantryOperator.class.getName())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    builder.environment().put("KUBECONFIG", kubeconfig.toString());
-    builder.environment().put("TENANTRY_LEADER_ELECTION", "false");
-    builder.environment().put("TENANTRY_OPERATOR_PORT", String.valueOf(port));
-    builder.environment().put("TENANTRY_RECONCILE_THREADS", "2");
-    return builder.start();
   }
 }

@@ -211,7 +211,7 @@ public final class AdmissionWebhookServer implements AutoCloseable {
   public void close() {
     hostClaims.close();
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("admission webhooks did not stop cleanly: {}", e.toString());
     }
