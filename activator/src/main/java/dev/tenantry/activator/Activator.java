@@ -1,5 +1,7 @@
 package dev.tenantry.activator;
 
+import dev.tenantry.activator.settings.ActivatorSettings;
+
 import dev.tenantry.activator.boundary.CallerAddresses;
 import dev.tenantry.activator.boundary.CallerBoundary;
 import dev.tenantry.activator.grpc.GrpcPassthrough;

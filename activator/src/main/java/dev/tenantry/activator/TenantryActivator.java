@@ -1,5 +1,7 @@
 package dev.tenantry.activator;
 
+import dev.tenantry.activator.settings.ActivatorSettings;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.tenantry.activator.grpc;
 
-import dev.tenantry.activator.ActivatorSettings;
+import dev.tenantry.activator.settings.ActivatorSettings;
 import dev.tenantry.activator.boundary.CallerBoundary;
 import dev.tenantry.activator.routing.TenantAddressing;
 import dev.tenantry.activator.wake.HeldCalls;

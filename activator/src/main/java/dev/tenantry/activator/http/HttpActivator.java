@@ -1,7 +1,7 @@
 package dev.tenantry.activator.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tenantry.activator.ActivatorSettings;
+import dev.tenantry.activator.settings.ActivatorSettings;
 import dev.tenantry.activator.boundary.CallerBoundary;
 import dev.tenantry.activator.routing.TenantAddressing;
 import dev.tenantry.activator.wake.HeldCalls;

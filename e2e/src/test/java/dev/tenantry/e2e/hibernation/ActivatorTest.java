@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantry.activator.Activator;
-import dev.tenantry.activator.ActivatorSettings;
+import dev.tenantry.activator.settings.ActivatorSettings;
 import dev.tenantry.crds.StorageType;
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.tenant.Phase;

@@ -1,6 +1,6 @@
 package dev.tenantry.runtime.backup;
 
-import dev.tenantry.runtime.RuntimeSettings;
+import dev.tenantry.runtime.settings.RuntimeSettings;
 import dev.tenantry.runtime.events.CommandRunner;
 import dev.tenantry.runtime.project.ProjectProjection;
 import dev.tenantry.runtime.project.ProjectService;

@@ -1,6 +1,6 @@
 package dev.tenantry.runtime.graphql;
 
-import dev.tenantry.runtime.RuntimeSettings;
+import dev.tenantry.runtime.settings.RuntimeSettings;
 import dev.tenantry.runtime.events.EventBus;
 import dev.tenantry.runtime.project.Project;
 import dev.tenantry.runtime.project.ProjectService;

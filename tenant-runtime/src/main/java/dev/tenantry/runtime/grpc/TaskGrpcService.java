@@ -1,6 +1,6 @@
 package dev.tenantry.runtime.grpc;
 
-import dev.tenantry.runtime.RuntimeSettings;
+import dev.tenantry.runtime.settings.RuntimeSettings;
 import dev.tenantry.runtime.events.EventBus;
 import dev.tenantry.runtime.grpc.v1.AddCommentRequest;
 import dev.tenantry.runtime.grpc.v1.AssignTaskRequest;

@@ -1,6 +1,6 @@
 package dev.tenantry.runtime.security;
 
-import dev.tenantry.runtime.RuntimeSettings;
+import dev.tenantry.runtime.settings.RuntimeSettings;
 import dev.tenantry.web.WebSocketHandshakes;
 import org.springframework.boot.graphql.autoconfigure.GraphQlProperties;
 import java.util.LinkedHashMap;

@@ -18,7 +18,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import dev.tenantry.runtime.RuntimeSettings;
+import dev.tenantry.runtime.settings.RuntimeSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

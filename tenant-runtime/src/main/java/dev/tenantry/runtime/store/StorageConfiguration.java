@@ -1,6 +1,6 @@
 package dev.tenantry.runtime.store;
 
-import dev.tenantry.runtime.RuntimeSettings;
+import dev.tenantry.runtime.settings.RuntimeSettings;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactories;

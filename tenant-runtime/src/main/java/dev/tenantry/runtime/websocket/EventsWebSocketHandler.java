@@ -2,7 +2,7 @@ package dev.tenantry.runtime.websocket;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.tenantry.runtime.RuntimeSettings;
+import dev.tenantry.runtime.settings.RuntimeSettings;
 import dev.tenantry.runtime.events.EventBus;
 import dev.tenantry.runtime.usage.ActivityClock;
 import dev.tenantry.runtime.events.EventView;

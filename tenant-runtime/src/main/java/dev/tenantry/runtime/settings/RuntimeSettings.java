@@ -1,4 +1,4 @@
-package dev.tenantry.runtime;
+package dev.tenantry.runtime.settings;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,4 +1,4 @@
-package dev.tenantry.activator;
+package dev.tenantry.activator.settings;
 
 import dev.tenantry.crds.AddressRange;
 import dev.tenantry.crds.TenantryApi;

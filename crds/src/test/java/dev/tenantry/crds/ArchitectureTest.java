@@ -1,0 +1,25 @@
+package dev.tenantry.crds;
+
+import dev.tenantry.crds.TenantryApi;
+import dev.tenantry.testkit.ArchitectureRules;
+import org.junit.jupiter.api.Test;
+
+/** The module's shape, checked on every build: see {@link ArchitectureRules}. */
+class ArchitectureTest {
+  private static final ArchitectureRules RULES = ArchitectureRules.forModule("dev.tenantry.crds");
+
+  @Test
+  void packagesAreFreeOfCycles() {
+    RULES.packagesAreFreeOfCycles();
+  }
+
+  @Test
+  void classesFitTheirLimits() {
+    RULES.classesFitTheirLimits();
+  }
+
+  @Test
+  void sharedNamesAreWrittenOnlyInTheContract() {
+    RULES.sharedNamesAreWrittenOnlyIn(TenantryApi.class);
+  }
+}

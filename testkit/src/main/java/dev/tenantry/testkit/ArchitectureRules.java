@@ -1,0 +1,150 @@
+package dev.tenantry.testkit;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The shape every module keeps, which each module's {@code ArchitectureTest} checks: no package
+ * depends on a package that depends back, a reconciler fits on a screen and no class grows past
+ * {@link #MAX_CLASS_LINES}, and a name two components share is written only where it is declared.
+ */
+public final class ArchitectureRules {
+  /** A reconciler keeps the order of its steps, its status write and its cleanup: no more. */
+  public static final int MAX_RECONCILER_LINES = 250;
+  public static final int MAX_CLASS_LINES = 350;
+
+  private final String basePackage;
+  private final Path sources;
+
+  private ArchitectureRules(String basePackage, Path sources) {
+    this.basePackage = basePackage;
+    this.sources = sources;
+  }
+
+  /** The rules for the production classes under {@code basePackage}, with their sources in {@code src/main/java}. */
+  public static ArchitectureRules forModule(String basePackage) {
+    return new ArchitectureRules(basePackage, Path.of("src", "main", "java"));
+  }
+
+  /** As {@link #forModule}, with the sources somewhere else (the rules' own test uses a made-up module). */
+  public static ArchitectureRules forSources(String basePackage, Path sources) {
+    return new ArchitectureRules(basePackage, sources);
+  }
+
+  /** Fails naming every cycle between the module's packages (each package its own slice). */
+  public void packagesAreFreeOfCycles() {
+    JavaClasses classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+        .importPackages(basePackage);
+    SlicesRuleDefinition.slices().matching(parentOf(basePackage) + ".(**)")
+        .should().beFreeOfCycles()
+        .because("a package that depends on one that depends back cannot be read, tested or moved alone")
+        .check(classes);
+  }
+
+  /** Fails naming every source file over its limit: {@value #MAX_RECONCILER_LINES} lines for a reconciler, else {@value #MAX_CLASS_LINES}. */
+  public void classesFitTheirLimits() {
+    List<String> over = new ArrayList<>();
+    for (Path file : javaFiles()) {
+      int lines = lines(file).size();
+      int limit = file.getFileName().toString().endsWith("Reconciler.java") ? MAX_RECONCILER_LINES : MAX_CLASS_LINES;
+      if (lines > limit) {
+        over.add(sources.relativize(file) + ": " + lines + " lines, limit " + limit);
+      }
+    }
+    if (!over.isEmpty()) {
+      throw new AssertionError("classes over their size limit:\n  " + String.join("\n  ", over));
+    }
+  }
+
+  /**
+   * Fails naming every source file outside {@code declaredIn} that writes one of its shared names
+   * (a {@code public static final String} that looks like a Kubernetes name, label, annotation or
+   * key) as a string literal instead of using the constant.
+   */
+  public void sharedNamesAreWrittenOnlyIn(Class<?>... declaredIn) {
+    Map<String, String> names = new LinkedHashMap<>();
+    List<String> declaringFiles = new ArrayList<>();
+    for (Class<?> type : declaredIn) {
+      declaringFiles.add(type.getName().replace('.', '/') + ".java");
+      for (Field field : type.getDeclaredFields()) {
+        if (isSharedName(field)) {
+          names.put(value(field), type.getSimpleName() + "." + field.getName());
+        }
+      }
+    }
+    List<String> retyped = new ArrayList<>();
+    for (Path file : javaFiles()) {
+      String relative = sources.relativize(file).toString().replace('\\', '/');
+      if (declaringFiles.contains(relative)) {
+        continue;
+      }
+      List<String> lines = lines(file);
+      for (int i = 0; i < lines.size(); i++) {
+        for (Map.Entry<String, String> name : names.entrySet()) {
+          if (lines.get(i).contains("\"" + name.getKey() + "\"")) {
+            retyped.add(relative + ":" + (i + 1) + " writes \"" + name.getKey() + "\"; use " + name.getValue());
+          }
+        }
+      }
+    }
+    if (!retyped.isEmpty()) {
+      throw new AssertionError("shared names retyped outside their declaration:\n  " + String.join("\n  ", retyped));
+    }
+  }
+
+  private static boolean isSharedName(Field field) {
+    int modifiers = field.getModifiers();
+    if (field.getType() != String.class || !Modifier.isPublic(modifiers) || !Modifier.isStatic(modifiers)
+        || !Modifier.isFinal(modifiers)) {
+      return false;
+    }
+    String value = value(field);
+    // names, labels, annotations and keys; not patterns and not plain words, which prose and unrelated code share
+    return value.length() >= 6 && value.matches("[A-Za-z0-9][A-Za-z0-9./-]*")
+        && (value.contains("-") || value.contains(".") || value.contains("/"));
+  }
+
+  private static String value(Field field) {
+    try {
+      return (String) field.get(null);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String parentOf(String basePackage) {
+    int dot = basePackage.lastIndexOf('.');
+    return dot < 0 ? basePackage : basePackage.substring(0, dot);
+  }
+
+  private List<Path> javaFiles() {
+    try (Stream<Path> files = Files.walk(sources)) {
+      return files.filter(f -> f.toString().endsWith(".java")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> lines(Path file) {
+    try {
+      return Files.readAllLines(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

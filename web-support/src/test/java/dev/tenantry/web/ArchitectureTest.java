@@ -1,0 +1,19 @@
+package dev.tenantry.web;
+
+import dev.tenantry.testkit.ArchitectureRules;
+import org.junit.jupiter.api.Test;
+
+/** The module's shape, checked on every build: see {@link ArchitectureRules}. */
+class ArchitectureTest {
+  private static final ArchitectureRules RULES = ArchitectureRules.forModule("dev.tenantry.web");
+
+  @Test
+  void packagesAreFreeOfCycles() {
+    RULES.packagesAreFreeOfCycles();
+  }
+
+  @Test
+  void classesFitTheirLimits() {
+    RULES.classesFitTheirLimits();
+  }
+}
