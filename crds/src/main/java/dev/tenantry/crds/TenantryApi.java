@@ -11,6 +11,11 @@ public final class TenantryApi {
   /** Label on objects the operator manages, so its informers select only those. */
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY_VALUE = "tenantry-operator";
+  /**
+   * The operator's own name, the same as {@link #MANAGED_BY_VALUE}: its ServiceAccount, its
+   * leader-election Lease, its field manager, the component of its Events, its traces' service.
+   */
+  public static final String OPERATOR = MANAGED_BY_VALUE;
   /** W3C trace context written by the control API so the operator continues the trace. */
   public static final String TRACEPARENT_ANNOTATION = GROUP + "/traceparent";
 
@@ -38,6 +43,8 @@ public final class TenantryApi {
   /** ConfigMap in the platform namespace holding the platform CA's certificate alone (key {@link #CA_CERTIFICATE_KEY}). */
   public static final String CA_CONFIG_MAP = "tenantry-ca";
   public static final String CA_CERTIFICATE_KEY = "ca.crt";
+  /** Secret in the platform namespace holding the platform CA's key and certificate (the operator's alone). */
+  public static final String CA_SECRET = "tenantry-ca";
 
   /** Name of the runtime's Deployment and Service in every tenant namespace. */
   public static final String RUNTIME_SERVICE = "runtime";
@@ -52,6 +59,8 @@ public final class TenantryApi {
   public static final String RUNTIME_NAME_LABEL = "app.kubernetes.io/name";
   public static final String RUNTIME_NAME_VALUE = "tenant-runtime";
   public static final String RUNTIME_INSTANCE_LABEL = "app.kubernetes.io/instance";
+  /** The ServiceAccount every tenant's runtime pods run as, in its namespace. */
+  public static final String RUNTIME_SERVICE_ACCOUNT = RUNTIME_NAME_VALUE;
 
   /**
    * The activator's Service in the platform namespace: a hibernated tenant's Service routes to

@@ -1,5 +1,6 @@
 package dev.tenantry.operator;
 
+import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.operator.admission.WebhookSettings;
 import dev.tenantry.operator.backup.BackupSettings;
 import dev.tenantry.operator.database.PostgresAdmin;
@@ -31,7 +32,7 @@ public record OperatorConfig(
 
   public static final String DEFAULT_NAMESPACE = "tenantry-system";
   /** The operator's ServiceAccount as the chart names it. */
-  public static final String DEFAULT_SERVICE_ACCOUNT = "tenantry-operator";
+  public static final String DEFAULT_SERVICE_ACCOUNT = TenantryApi.OPERATOR;
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     String namespace = env.getOrDefault("TENANTRY_NAMESPACE", DEFAULT_NAMESPACE);

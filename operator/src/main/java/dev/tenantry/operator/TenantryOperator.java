@@ -1,5 +1,6 @@
 package dev.tenantry.operator;
 
+import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.operator.admission.AdmissionWebhookServer;
 import dev.tenantry.operator.admission.WebhookCaBundle;
 import dev.tenantry.operator.backup.BackupStore;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
 /** Entry point of {@code operator.jar}: wires the reconcilers, leader election and the HTTP probes. */
 public final class TenantryOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TenantryOperator.class);
-  public static final String LEASE_NAME = "tenantry-operator";
+  public static final String LEASE_NAME = TenantryApi.OPERATOR;
   /** How long in-flight reconciles may finish after SIGTERM before their threads are abandoned. */
   static final Duration RECONCILE_DRAIN = Duration.ofSeconds(3);
   /** SIGTERM to exit at most: inside the chart's 30 s grace period and the 10 s. */

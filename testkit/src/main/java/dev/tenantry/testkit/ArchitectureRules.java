@@ -83,7 +83,7 @@ public final class ArchitectureRules {
       declaringFiles.add(type.getName().replace('.', '/') + ".java");
       for (Field field : type.getDeclaredFields()) {
         if (isSharedName(field)) {
-          names.put(value(field), type.getSimpleName() + "." + field.getName());
+          names.merge(value(field), type.getSimpleName() + "." + field.getName(), (a, b) -> a + " or " + b);
         }
       }
     }

@@ -1,5 +1,6 @@
 package dev.tenantry.controlapi.audit;
 
+import dev.tenantry.crds.TenantryApi;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
@@ -51,7 +52,7 @@ public class AuditLog {
     try {
       client.v1().events().inNamespace("default").resource(new EventBuilder()
               .withNewMetadata().withGenerateName(name + ".").withNamespace("default").endMetadata()
-              .withNewInvolvedObject().withApiVersion("tenantry.dev/v1alpha1").withKind(kind).withName(name)
+              .withNewInvolvedObject().withApiVersion(TenantryApi.API_VERSION).withKind(kind).withName(name)
               .endInvolvedObject()
               .withType("Normal").withReason(action).withMessage(detail + " (by " + actor + ")")
               .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)

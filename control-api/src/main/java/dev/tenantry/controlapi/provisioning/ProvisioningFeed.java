@@ -1,5 +1,6 @@
 package dev.tenantry.controlapi.provisioning;
 
+import dev.tenantry.crds.tenant.TenantConditions;
 import dev.tenantry.controlapi.tenant.TenantView;
 import dev.tenantry.crds.tenant.Tenant;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -44,7 +45,7 @@ public class ProvisioningFeed extends ResourceFeed<Tenant> {
     message.put("completedSteps", view.provisioning().completedSteps());
     message.put("totalSteps", view.provisioning().totalSteps());
     message.put("conditions", view.conditions());
-    message.put("message", view.conditions().stream().filter(c -> "Ready".equals(c.type())).findFirst()
+    message.put("message", view.conditions().stream().filter(c -> TenantConditions.READY.equals(c.type())).findFirst()
         .map(TenantView.ConditionView::message).orElse("waiting for the operator"));
     message.put("resourceVersion", view.resourceVersion());
     message.put("at", Instant.now().toString());

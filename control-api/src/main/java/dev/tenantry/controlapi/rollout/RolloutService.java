@@ -10,7 +10,7 @@ import dev.tenantry.crds.rollout.RolloutSizes;
 import dev.tenantry.crds.rollout.TenantRollout;
 import dev.tenantry.crds.rollout.TenantRolloutSpec;
 import dev.tenantry.crds.rollout.Wave;
-import dev.tenantry.crds.tenant.RuntimeImage;
+import dev.tenantry.crds.plan.RuntimeImage;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantSelector;
 import io.fabric8.kubernetes.api.model.IntOrString;

@@ -6,7 +6,7 @@ import dev.tenantry.crds.tenant.Hibernation;
 import dev.tenantry.crds.tenant.HibernationStatus;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.WakeRecord;
-import dev.tenantry.operator.tenant.ProvisioningStep;
+import dev.tenantry.crds.tenant.TenantConditions;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -206,7 +206,7 @@ public final class HibernationPlanner {
    */
   private static Instant answeringSince(Tenant tenant, Instant now) {
     return Optional.ofNullable(tenant.getStatus())
-        .flatMap(status -> status.condition(ProvisioningStep.RUNTIME.conditionType()))
+        .flatMap(status -> status.condition(TenantConditions.RUNTIME_READY))
         .filter(condition -> "True".equals(condition.getStatus()) && condition.getLastTransitionTime() != null)
         .map(condition -> Instant.parse(condition.getLastTransitionTime()))
         .orElse(now);

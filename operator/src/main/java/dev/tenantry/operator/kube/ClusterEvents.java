@@ -1,5 +1,6 @@
 package dev.tenantry.operator.kube;
 
+import dev.tenantry.crds.TenantryApi;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterEvents {
   /** Cluster-scoped objects have their events in the default namespace. */
   public static final String EVENT_NAMESPACE = "default";
-  public static final String COMPONENT = "tenantry-operator";
+  public static final String COMPONENT = TenantryApi.OPERATOR;
   private static final Logger LOG = LoggerFactory.getLogger(ClusterEvents.class);
 
   private final KubernetesClient client;

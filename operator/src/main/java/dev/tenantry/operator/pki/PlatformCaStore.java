@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * winner's CA.
  */
 public final class PlatformCaStore {
-  public static final String SECRET_NAME = "tenantry-ca";
+  public static final String SECRET_NAME = TenantryApi.CA_SECRET;
   private static final Logger LOG = LoggerFactory.getLogger(PlatformCaStore.class);
 
   private final KubernetesClient client;
@@ -46,7 +46,7 @@ public final class PlatformCaStore {
     client.resource(new ConfigMapBuilder().withNewMetadata().withName(TenantryApi.CA_CONFIG_MAP).withNamespace(namespace)
             .addToLabels("app.kubernetes.io/part-of", "tenantry").endMetadata()
             .withData(Map.of(TenantryApi.CA_CERTIFICATE_KEY, ca.certificatePem())).build())
-        .fieldManager("tenantry-operator").forceConflicts().serverSideApply();
+        .fieldManager(TenantryApi.OPERATOR).forceConflicts().serverSideApply();
     return ca;
   }
 

@@ -1,5 +1,6 @@
 package dev.tenantry.operator.rollout;
 
+import dev.tenantry.crds.tenant.TenantConditions;
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.plan.TenantPlan;
 import dev.tenantry.crds.rollout.RolloutPhase;
@@ -10,7 +11,7 @@ import dev.tenantry.crds.rollout.TenantRolloutSpec;
 import dev.tenantry.crds.rollout.TenantRolloutStatus;
 import dev.tenantry.crds.rollout.Wave;
 import dev.tenantry.crds.rollout.WaveStatus;
-import dev.tenantry.crds.tenant.RuntimeImage;
+import dev.tenantry.crds.plan.RuntimeImage;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantSelector;
 import dev.tenantry.operator.kube.Conditions;
@@ -554,11 +555,11 @@ final class RolloutPlanner {
     private static boolean readyOn(Tenant tenant, String image) {
       return tenant.getStatus() != null && tenant.getStatus().getRuntime() != null
           && image.equals(tenant.getStatus().getRuntime().getImage())
-          && tenant.getStatus().condition("Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
+          && tenant.getStatus().condition(TenantConditions.READY).map(c -> "True".equals(c.getStatus())).orElse(false);
     }
 
     private String failureReason(Moved moved, String target) {
-      String ready = moved.tenant().getStatus() == null ? "no status" : moved.tenant().getStatus().condition("Ready")
+      String ready = moved.tenant().getStatus() == null ? "no status" : moved.tenant().getStatus().condition(TenantConditions.READY)
           .map(c -> c.getReason() + ": " + c.getMessage()).orElse("no Ready condition");
       return "not Ready on " + target + " within " + spec.effectiveReadyTimeoutSeconds() + " s (" + ready + ")";
     }

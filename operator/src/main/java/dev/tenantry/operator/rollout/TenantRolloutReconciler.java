@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.plan.TenantPlan;
 import dev.tenantry.crds.rollout.TenantRollout;
-import dev.tenantry.crds.tenant.RuntimeImage;
+import dev.tenantry.crds.plan.RuntimeImage;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.kube.PrunedItemStore;
 import dev.tenantry.operator.kube.ClusterEvents;

@@ -1,5 +1,6 @@
 package dev.tenantry.operator.runtimeapi;
 
+import dev.tenantry.crds.TenantryApi;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class OperatorSigningKey {
   public static final String SECRET_NAME = "tenantry-operator-signing-key";
   static final String KEY_FIELD = "key.jwk";
-  public static final String SUBJECT = "tenantry-operator";
+  public static final String SUBJECT = TenantryApi.OPERATOR;
   /** Runtime role that opens the runtime's {@code /admin} endpoints and nothing else. */
   public static final String BACKUP_ROLE = "platform-backup";
   /** Opens the runtime's usage counters only (the idle check). */

@@ -1,15 +1,17 @@
 package dev.tenantry.operator.tenant;
 
+import dev.tenantry.crds.tenant.TenantConditions;
+
 /** The steps a tenant goes through, in order; each has a condition of the same name. */
 public enum ProvisioningStep {
-  PLAN("PlanResolved", "Resolving plan"),
-  NAMESPACE("NamespaceReady", "Creating namespace"),
-  CREDENTIALS("CredentialsReady", "Issuing credentials"),
-  DATABASE("DatabaseReady", "Provisioning storage"),
-  RUNTIME("RuntimeReady", "Starting runtime");
+  PLAN(TenantConditions.PLAN_RESOLVED, "Resolving plan"),
+  NAMESPACE(TenantConditions.NAMESPACE_READY, "Creating namespace"),
+  CREDENTIALS(TenantConditions.CREDENTIALS_READY, "Issuing credentials"),
+  DATABASE(TenantConditions.DATABASE_READY, "Provisioning storage"),
+  RUNTIME(TenantConditions.RUNTIME_READY, "Starting runtime");
 
   /** Condition type that summarises every step. */
-  public static final String READY = "Ready";
+  public static final String READY = TenantConditions.READY;
 
   private final String conditionType;
   private final String description;

@@ -38,7 +38,7 @@ public final class TenantTracing implements AutoCloseable {
   public TenantTracing(Optional<SpanExporter> exporter) {
     SdkTracerProviderBuilder provider = SdkTracerProvider.builder()
         .setResource(Resource.getDefault().merge(
-            Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "tenantry-operator"))));
+            Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), TenantryApi.OPERATOR))));
     exporter.ifPresent(e -> provider.addSpanProcessor(BatchSpanProcessor.builder(e).build()));
     openTelemetry = OpenTelemetrySdk.builder()
         .setTracerProvider(provider.build())

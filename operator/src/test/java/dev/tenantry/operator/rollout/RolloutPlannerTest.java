@@ -13,7 +13,7 @@ import dev.tenantry.crds.rollout.TenantRollout;
 import dev.tenantry.crds.rollout.TenantRolloutSpec;
 import dev.tenantry.crds.rollout.Wave;
 import dev.tenantry.crds.rollout.WaveStatus;
-import dev.tenantry.crds.tenant.RuntimeImage;
+import dev.tenantry.crds.plan.RuntimeImage;
 import dev.tenantry.crds.tenant.RuntimeOverrides;
 import dev.tenantry.crds.tenant.RuntimeStatus;
 import dev.tenantry.crds.tenant.Tenant;

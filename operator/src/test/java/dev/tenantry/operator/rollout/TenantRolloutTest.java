@@ -13,7 +13,7 @@ import dev.tenantry.crds.rollout.TenantRolloutSpec;
 import dev.tenantry.crds.rollout.Wave;
 import dev.tenantry.crds.rollout.WaveStatus;
 import dev.tenantry.crds.tenant.Phase;
-import dev.tenantry.crds.tenant.RuntimeImage;
+import dev.tenantry.crds.plan.RuntimeImage;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantSelector;
 import dev.tenantry.crds.tenant.TenantSpec;

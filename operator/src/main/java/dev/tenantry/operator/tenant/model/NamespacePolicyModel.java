@@ -41,7 +41,7 @@ public final class NamespacePolicyModel {
   public static final String QUOTA_NAME = "tenant-quota";
   public static final String LIMIT_RANGE_NAME = "tenant-limits";
   public static final String NETWORK_POLICY_NAME = "tenant-isolation";
-  public static final String SERVICE_ACCOUNT_NAME = "tenant-runtime";
+  public static final String SERVICE_ACCOUNT_NAME = TenantryApi.RUNTIME_SERVICE_ACCOUNT;
   public static final String OWNERS_ROLE_BINDING_NAME = "tenant-owners";
   public static final String OWNER_CLUSTER_ROLE = "admin";
   /** Namespace ephemeral storage when the plan names none. */

@@ -7,7 +7,7 @@ import dev.tenantry.crds.plan.PlanPolicy;
 import dev.tenantry.crds.plan.PlanStorage;
 import dev.tenantry.crds.plan.TenantPlan;
 import dev.tenantry.crds.tenant.Endpoints;
-import dev.tenantry.crds.tenant.RuntimeImage;
+import dev.tenantry.crds.plan.RuntimeImage;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.admission.PodPolicy;
 import dev.tenantry.operator.database.TenantDatabase;

@@ -1,7 +1,9 @@
-package dev.tenantry.crds.tenant;
+package dev.tenantry.crds.plan;
 
 import dev.tenantry.crds.TenantryApi;
-import dev.tenantry.crds.plan.TenantPlan;
+import dev.tenantry.crds.tenant.RuntimeOverrides;
+import dev.tenantry.crds.tenant.Tenant;
+import dev.tenantry.crds.tenant.TenantSpec;
 import java.util.Map;
 import java.util.Optional;
 
