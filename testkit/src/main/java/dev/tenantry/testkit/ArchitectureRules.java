@@ -28,26 +28,28 @@ public final class ArchitectureRules {
 
   private final String basePackage;
   private final Path sources;
+  private final ImportOption which;
 
-  private ArchitectureRules(String basePackage, Path sources) {
+  private ArchitectureRules(String basePackage, Path sources, ImportOption classes) {
     this.basePackage = basePackage;
     this.sources = sources;
+    this.which = classes;
   }
 
   /** The rules for the production classes under {@code basePackage}, with their sources in {@code src/main/java}. */
   public static ArchitectureRules forModule(String basePackage) {
-    return new ArchitectureRules(basePackage, Path.of("src", "main", "java"));
+    return new ArchitectureRules(basePackage, Path.of("src", "main", "java"), ImportOption.Predefined.DO_NOT_INCLUDE_TESTS);
   }
 
-  /** As {@link #forModule}, with the sources somewhere else (the rules' own test uses a made-up module). */
-  public static ArchitectureRules forSources(String basePackage, Path sources) {
-    return new ArchitectureRules(basePackage, sources);
+  /** The rules for made-up test classes under {@code basePackage} with sources in {@code sources}: the rules' own test. */
+  public static ArchitectureRules forFixture(String basePackage, Path sources) {
+    return new ArchitectureRules(basePackage, sources, ImportOption.Predefined.ONLY_INCLUDE_TESTS);
   }
 
   /** Fails naming every cycle between the module's packages (each package its own slice). */
   public void packagesAreFreeOfCycles() {
     JavaClasses classes = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .withImportOption(which)
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
         .importPackages(basePackage);
     SlicesRuleDefinition.slices().matching(parentOf(basePackage) + ".(**)")
