@@ -60,12 +60,27 @@ public final class ArchitectureRules {
 
   /** Fails naming every source file over its limit: {@value #MAX_RECONCILER_LINES} lines for a reconciler, else {@value #MAX_CLASS_LINES}. */
   public void classesFitTheirLimits() {
+    classesFitTheirLimits(Map.of());
+  }
+
+  /**
+   * As {@link #classesFitTheirLimits()}, with {@code stillOver} (source path to line count) the
+   * classes known to be over, each held at its count until it is split: a ratchet, which fails
+   * when one grows, and when one fits its limit and should leave the list.
+   */
+  public void classesFitTheirLimits(Map<String, Integer> stillOver) {
     List<String> over = new ArrayList<>();
     for (Path file : javaFiles()) {
       int lines = lines(file).size();
       int limit = file.getFileName().toString().endsWith("Reconciler.java") ? MAX_RECONCILER_LINES : MAX_CLASS_LINES;
-      if (lines > limit) {
-        over.add(sources.relativize(file) + ": " + lines + " lines, limit " + limit);
+      String relative = sources.relativize(file).toString().replace('\\', '/');
+      Integer held = stillOver.get(relative);
+      if (held != null && lines <= limit) {
+        over.add(relative + ": " + lines + " lines, within its limit now: take it off the list");
+      } else if (held != null && lines > held) {
+        over.add(relative + ": " + lines + " lines, grew past the " + held + " it is held at (limit " + limit + ")");
+      } else if (held == null && lines > limit) {
+        over.add(relative + ": " + lines + " lines, limit " + limit);
       }
     }
     if (!over.isEmpty()) {

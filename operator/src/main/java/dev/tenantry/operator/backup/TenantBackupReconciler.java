@@ -1,5 +1,6 @@
 package dev.tenantry.operator.backup;
 
+import dev.tenantry.operator.kube.StatusPatches;
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.backup.TenantBackup;
 import dev.tenantry.crds.backup.TenantBackupStatus;
@@ -14,14 +15,12 @@ import dev.tenantry.operator.kube.PrunedItemStore;
 import dev.tenantry.operator.runtimeapi.RuntimeAdminClient;
 import dev.tenantry.operator.runtimeapi.RuntimeAdminClient.EventLogStream;
 import dev.tenantry.operator.runtimeapi.RuntimeAdminClient.RuntimeCallFailed;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -184,13 +183,7 @@ public final class TenantBackupReconciler implements Reconciler<TenantBackup>, C
   }
 
   private TenantBackup patchStatus(TenantBackup backup, TenantBackupStatus status, Context<TenantBackup> context) {
-    if (status.equals(backup.getStatus())) {
-      return backup;
-    }
-    TenantBackup patch = new TenantBackup();
-    patch.setMetadata(new ObjectMetaBuilder().withName(backup.getMetadata().getName()).build());
-    patch.setStatus(status);
-    return PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(backup, patch, context);
+    return StatusPatches.apply(backup, status, TenantBackup::new, context);
   }
 
   private void deleteQuietly(String key) {

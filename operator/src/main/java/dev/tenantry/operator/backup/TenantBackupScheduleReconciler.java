@@ -1,19 +1,18 @@
 package dev.tenantry.operator.backup;
 
+import dev.tenantry.operator.kube.StatusPatches;
 import dev.tenantry.crds.backup.TenantBackup;
 import dev.tenantry.crds.backup.TenantBackupSchedule;
 import dev.tenantry.crds.backup.TenantBackupScheduleStatus;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.kube.ClusterEvents;
 import dev.tenantry.operator.kube.Conditions;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -121,12 +120,6 @@ public final class TenantBackupScheduleReconciler implements Reconciler<TenantBa
 
   private void patchStatus(TenantBackupSchedule schedule, TenantBackupScheduleStatus status,
       Context<TenantBackupSchedule> context) {
-    if (status.equals(schedule.getStatus())) {
-      return;
-    }
-    TenantBackupSchedule patch = new TenantBackupSchedule();
-    patch.setMetadata(new ObjectMetaBuilder().withName(schedule.getMetadata().getName()).build());
-    patch.setStatus(status);
-    PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(schedule, patch, context);
+    StatusPatches.apply(schedule, status, TenantBackupSchedule::new, context);
   }
 }

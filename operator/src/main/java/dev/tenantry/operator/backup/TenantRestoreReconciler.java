@@ -1,5 +1,6 @@
 package dev.tenantry.operator.backup;
 
+import dev.tenantry.operator.kube.StatusPatches;
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.backup.BackupPhase;
 import dev.tenantry.crds.backup.RestoreMode;
@@ -20,7 +21,6 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -274,13 +274,7 @@ public final class TenantRestoreReconciler implements Reconciler<TenantRestore> 
   }
 
   private TenantRestore patchStatus(TenantRestore restore, TenantRestoreStatus status, Context<TenantRestore> context) {
-    if (status.equals(restore.getStatus())) {
-      return restore;
-    }
-    TenantRestore patch = new TenantRestore();
-    patch.setMetadata(new ObjectMetaBuilder().withName(restore.getMetadata().getName()).build());
-    patch.setStatus(status);
-    return PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(restore, patch, context);
+    return StatusPatches.apply(restore, status, TenantRestore::new, context);
   }
 
   private static String archiveKey(TenantBackup backup) {

@@ -1,5 +1,6 @@
 package dev.tenantry.operator.rollout;
 
+import dev.tenantry.operator.kube.StatusPatches;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantry.crds.TenantryApi;
@@ -11,7 +12,6 @@ import dev.tenantry.operator.kube.PrunedItemStore;
 import dev.tenantry.operator.kube.ClusterEvents;
 import dev.tenantry.operator.rollout.RolloutAction.PlanImage;
 import dev.tenantry.operator.rollout.RolloutAction.TenantPatch;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -22,7 +22,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -34,7 +33,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -102,12 +100,7 @@ public final class TenantRolloutReconciler implements Reconciler<TenantRollout>,
       LOG.debug("rollout {}: a tenant changed under its patch, deciding again", rollout.getMetadata().getName());
       return UpdateControl.<TenantRollout>noUpdate().rescheduleAfter(AFTER_CONFLICT);
     }
-    if (!Objects.equals(decision.status(), rollout.getStatus())) {
-      TenantRollout patch = new TenantRollout();
-      patch.setMetadata(new ObjectMetaBuilder().withName(rollout.getMetadata().getName()).build());
-      patch.setStatus(decision.status());
-      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(rollout, patch, context);
-    }
+    StatusPatches.apply(rollout, decision.status(), TenantRollout::new, context);
     for (RolloutDecision.Event event : decision.events()) {
       if (event.warning()) {
         events.warning(rollout, event.reason(), event.message());

@@ -1,5 +1,7 @@
 package dev.tenantry.operator.tenant;
 
+import dev.tenantry.operator.kube.ClusterEvents;
+import dev.tenantry.operator.tenant.dependent.ModelDependentResource;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.tenant.model.TenantModel;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -33,6 +35,38 @@ record Step(
 
   /** An exception of {@code type} from a dependent means the step waits, with {@code reason} and the message. */
   record WaitingFailure(Class<? extends RuntimeException> type, String reason) {}
+
+  /** Where a failed reconcile leaves the step it stopped at, for the error status. */
+  static final String FAILED_STEP = "tenantry.failedStep";
+
+  /**
+   * Applies the parts in order (deleting an optional dependent the model no longer wants); empty
+   * once applied, or the waiting outcome of an expected failure. Any other failure is thrown,
+   * with the step noted in the context for the error status.
+   */
+  Optional<StepOutcome> apply(Tenant tenant, Context<Tenant> context, TenantModel model, ClusterEvents events) {
+    try {
+      for (Part part : parts) {
+        if (!part.applies().test(model)) {
+          continue;
+        }
+        if (part.dependent() instanceof ModelDependentResource<?> optional && !optional.wanted(tenant, context)) {
+          optional.delete(tenant, context);
+        } else {
+          part.dependent().reconcile(tenant, context);
+        }
+      }
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      Optional<WaitingFailure> expected = waitingFailure.filter(w -> w.type().isInstance(e));
+      if (expected.isEmpty()) {
+        context.managedWorkflowAndDependentResourceContext().put(FAILED_STEP, step);
+        throw e;
+      }
+      events.warning(tenant, expected.get().reason(), e.getMessage());
+      return Optional.of(StepOutcome.waiting(step, expected.get().reason(), e.getMessage()));
+    }
+  }
 
   static Builder of(ProvisioningStep step) {
     return new Builder(step);

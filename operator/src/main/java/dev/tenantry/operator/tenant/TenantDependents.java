@@ -6,7 +6,7 @@ import dev.tenantry.operator.database.TenantDatabases;
 import dev.tenantry.operator.pki.CertificateAuthority;
 import dev.tenantry.operator.tenant.dependent.ConfigMapDependentResource;
 import dev.tenantry.operator.tenant.dependent.DatabaseSecretDependentResource;
-import dev.tenantry.operator.tenant.dependent.HeldEndpointsDependentResource;
+import dev.tenantry.operator.hibernation.HeldEndpointsDependentResource;
 import dev.tenantry.operator.tenant.dependent.ModelDependentResource;
 import dev.tenantry.operator.tenant.dependent.TenantDatabaseDependentResource;
 import dev.tenantry.operator.tenant.dependent.TlsSecretDependentResource;

@@ -1,14 +1,13 @@
 package dev.tenantry.operator.tenant;
 
+import dev.tenantry.operator.kube.StatusPatches;
 import dev.tenantry.crds.tenant.Endpoints;
 import dev.tenantry.crds.tenant.Phase;
 import dev.tenantry.crds.tenant.RuntimeStatus;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.kube.ClusterEvents;
 import dev.tenantry.crds.tenant.TenantStatus;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import dev.tenantry.operator.hibernation.HibernationDecision;
 import dev.tenantry.operator.policy.PolicyAudit;
 import java.util.ArrayList;
@@ -109,10 +108,7 @@ final class TenantProgress {
       return;
     }
     Phase before = published == null ? null : published.getPhase();
-    Tenant patch = new Tenant();
-    patch.setMetadata(new ObjectMetaBuilder().withName(tenant.getMetadata().getName()).build());
-    patch.setStatus(status);
-    latest = PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(latest, patch, context);
+    latest = StatusPatches.write(latest, status, Tenant::new, context);
     published = status;
     if (before != status.getPhase()) {
       String message = status.condition(ProvisioningStep.READY).map(c -> c.getMessage()).orElse("");

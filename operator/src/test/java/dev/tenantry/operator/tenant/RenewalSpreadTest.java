@@ -21,10 +21,10 @@ class RenewalSpreadTest {
   @Test
   void tenantsCreatedTogetherComeDueForRenewalSpreadOverSixHours() {
     List<Duration> offsets = IntStream.range(0, 10_000)
-        .mapToObj(i -> TenantReconciler.renewalSpread(tenant(UUID.randomUUID().toString()))).toList();
+        .mapToObj(i -> CertificateRenewal.spread(tenant(UUID.randomUUID().toString()))).toList();
 
     assertThat(offsets).allSatisfy(offset -> assertThat(offset)
-        .isGreaterThanOrEqualTo(Duration.ZERO).isLessThan(TenantReconciler.RENEWAL_SPREAD));
+        .isGreaterThanOrEqualTo(Duration.ZERO).isLessThan(CertificateRenewal.SPREAD));
     // no minute of the six hours holds more than a small share of the fleet's renewals
     long busiestMinute = offsets.stream().collect(java.util.stream.Collectors.groupingBy(Duration::toMinutes,
         java.util.stream.Collectors.counting())).values().stream().mapToLong(Long::longValue).max().orElseThrow();
@@ -34,6 +34,6 @@ class RenewalSpreadTest {
   @Test
   void aTenantKeepsItsOffsetFromOneReconcileToTheNext() {
     String uid = UUID.randomUUID().toString();
-    assertThat(TenantReconciler.renewalSpread(tenant(uid))).isEqualTo(TenantReconciler.renewalSpread(tenant(uid)));
+    assertThat(CertificateRenewal.spread(tenant(uid))).isEqualTo(CertificateRenewal.spread(tenant(uid)));
   }
 }

@@ -11,7 +11,6 @@ import dev.tenantry.crds.plan.RuntimeImage;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.admission.PodPolicy;
 import dev.tenantry.operator.database.TenantDatabase;
-import dev.tenantry.operator.hibernation.ActivatorRoute;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;

@@ -22,7 +22,6 @@ import dev.tenantry.crds.tenant.RuntimeOverrides;
 import dev.tenantry.crds.tenant.StorageSpec;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.crds.tenant.TenantSpec;
-import dev.tenantry.operator.hibernation.ActivatorRoute;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;

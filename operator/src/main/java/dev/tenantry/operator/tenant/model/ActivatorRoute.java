@@ -1,4 +1,4 @@
-package dev.tenantry.operator.hibernation;
+package dev.tenantry.operator.tenant.model;
 
 import dev.tenantry.crds.TenantryApi;
 import io.fabric8.kubernetes.api.model.EndpointAddress;

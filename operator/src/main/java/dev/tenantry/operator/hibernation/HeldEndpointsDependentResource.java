@@ -1,4 +1,6 @@
-package dev.tenantry.operator.tenant.dependent;
+package dev.tenantry.operator.hibernation;
+
+import dev.tenantry.operator.tenant.dependent.TenantKubernetesDependent;
 
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.tenant.Tenant;
