@@ -35,6 +35,10 @@ public final class TenantryApi {
   public static final String ROLLOUT_WAVE_ANNOTATION = "rollout." + GROUP + "/wave";
   public static final String ROLLOUT_FROM_ANNOTATION = "rollout." + GROUP + "/from";
   public static final String ROLLOUT_MOVED_AT_ANNOTATION = "rollout." + GROUP + "/moved-at";
+  /** On a Tenant a restore created: the restore's name (it may delete that tenant if it fails). */
+  public static final String RESTORED_BY_ANNOTATION = "backup." + GROUP + "/restored-by";
+  /** On a Tenant a restore created: the backup it came from. */
+  public static final String RESTORED_FROM_ANNOTATION = "backup." + GROUP + "/restored-from";
 
   /** Secret in the platform namespace where the control API publishes its public keys (key {@link #JWKS_KEY}). */
   public static final String JWKS_SECRET = "tenantry-jwks";

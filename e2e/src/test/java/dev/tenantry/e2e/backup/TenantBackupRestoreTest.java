@@ -136,7 +136,7 @@ class TenantBackupRestoreTest {
     createProjectOverRest("acme", "After the restore");
     assertThat(eventLogHead("acme")).isEqualTo(head + 1);
     assertThat(admin.resources(Tenant.class).withName("acme").get().getMetadata().getAnnotations())
-        .containsEntry("backup.tenantry.dev/restored-from", "acme-1");
+        .containsEntry(TenantryApi.RESTORED_FROM_ANNOTATION, "acme-1");
   }
 
   @Test

@@ -4,10 +4,16 @@ import dev.tenantry.operator.kube.StatusPatches;
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.backup.TenantBackup;
 import dev.tenantry.crds.backup.TenantBackupStatus;
-import dev.tenantry.crds.tenant.Phase;
 import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.backup.BackupArchive.ArchiveInvalid;
 import dev.tenantry.operator.backup.BackupArchive.Manifest;
+import dev.tenantry.operator.backup.BackupPlanner.BackupFacts;
+import dev.tenantry.operator.backup.BackupPlanner.BackupStep;
+import dev.tenantry.operator.backup.BackupPlanner.Expire;
+import dev.tenantry.operator.backup.BackupPlanner.Fail;
+import dev.tenantry.operator.backup.BackupPlanner.Keep;
+import dev.tenantry.operator.backup.BackupPlanner.Run;
+import dev.tenantry.operator.backup.BackupPlanner.Wait;
 import dev.tenantry.operator.backup.BackupStore.BackupStoreException;
 import dev.tenantry.operator.kube.ClusterEvents;
 import dev.tenantry.operator.kube.Conditions;
@@ -53,17 +59,17 @@ public final class TenantBackupReconciler implements Reconciler<TenantBackup>, C
 
   private final BackupStore store;
   private final RuntimeAdminClient runtimes;
-  private final BackupSettings settings;
   private final Clock clock;
   private final ClusterEvents events;
+  private final BackupPlanner planner;
 
   public TenantBackupReconciler(BackupStore store, RuntimeAdminClient runtimes, BackupSettings settings, Clock clock,
       ClusterEvents events) {
     this.store = store;
     this.runtimes = runtimes;
-    this.settings = settings;
     this.clock = clock;
     this.events = events;
+    this.planner = new BackupPlanner(settings.tenantWait());
   }
 
   /** Where a backup's archive lives in the store. */
@@ -79,7 +85,7 @@ public final class TenantBackupReconciler implements Reconciler<TenantBackup>, C
         .withItemStore(new PrunedItemStore<>())
         .withSecondaryToPrimaryMapper((Tenant tenant) -> context.getPrimaryCache().list()
             .filter(backup -> tenant.getMetadata().getName().equals(backup.getSpec().getTenant()))
-            .filter(backup -> !finished(backup.getStatus()))
+            .filter(backup -> !BackupPlanner.finished(backup.getStatus()))
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))
         .build();
@@ -88,52 +94,54 @@ public final class TenantBackupReconciler implements Reconciler<TenantBackup>, C
 
   @Override
   public UpdateControl<TenantBackup> reconcile(TenantBackup backup, Context<TenantBackup> context) {
-    if (finished(backup.getStatus())) {
-      return expire(backup, context);
-    }
+    BackupFacts facts = new BackupFacts(backup, tenantSource(context).get(new ResourceID(backup.getSpec().getTenant())),
+        clock.instant());
+    return carryOut(backup, planner.next(facts), context);
+  }
+
+  private UpdateControl<TenantBackup> carryOut(TenantBackup backup, BackupStep step, Context<TenantBackup> context) {
+    return switch (step) {
+      case Keep keep -> keep.lookAgain().map(after -> UpdateControl.<TenantBackup>noUpdate().rescheduleAfter(after))
+          .orElseGet(UpdateControl::noUpdate);
+      case Expire expire -> {
+        events.normal(backup, "Expired", expire.message());
+        context.getClient().resource(backup).delete();
+        yield UpdateControl.noUpdate();
+      }
+      case Wait wait -> {
+        patchStatus(backup, BackupStatuses.backupWaiting(backup, wait.reason(), wait.message(), clock.instant()),
+            context);
+        yield UpdateControl.<TenantBackup>noUpdate().rescheduleAfter(wait.lookAgain());
+      }
+      case Fail fail -> fail(backup, context, fail.reason(), fail.message());
+      case Run run -> run(backup, run.tenant(), context);
+    };
+  }
+
+  /** Streams the event log with the manifest into the store, then reads the archive back before it counts. */
+  private UpdateControl<TenantBackup> run(TenantBackup backup, Tenant tenant, Context<TenantBackup> context) {
     Instant now = clock.instant();
     String tenantName = backup.getSpec().getTenant();
-    Optional<Tenant> tenant = tenantSource(context).get(new ResourceID(tenantName));
-    if (tenant.isEmpty()) {
-      return fail(backup, context, "TenantNotFound", "there is no tenant '" + tenantName + "' to back up");
-    }
-    if (!ready(tenant.get())) {
-      Instant deadline = created(backup).plus(settings.tenantWait());
-      String state = tenant.get().getStatus() == null || tenant.get().getStatus().getPhase() == null ? "no phase yet"
-          : "phase " + tenant.get().getStatus().getPhase();
-      if (!now.isBefore(deadline)) {
-        return fail(backup, context, "TenantNotReady", "tenant '" + tenantName + "' was not Ready within "
-            + settings.tenantWait().toSeconds() + " s (" + state + "); its runtime must run to be backed up");
-      }
-      patchStatus(backup, BackupStatuses.backupWaiting(backup, "TenantNotReady",
-          "waiting for tenant '" + tenantName + "' to be Ready (" + state + ")", now), context);
-      return UpdateControl.<TenantBackup>noUpdate().rescheduleAfter(Duration.between(now, deadline));
-    }
     TenantBackup running = patchStatus(backup, BackupStatuses.backupRunning(backup, now), context);
     String key = archiveKey(tenantName, backup.getMetadata().getName());
-    try (EventLogStream log = runtimes.openEventLog(tenant.get())) {
+    try (EventLogStream log = runtimes.openEventLog(tenant)) {
       Manifest manifest = new Manifest(BackupArchive.FORMAT, tenantName, backup.getMetadata().getName(),
-          Conditions.timestamp(now), log.position(), tenant.get().getMetadata().getLabels(), tenant.get().getSpec(),
+          Conditions.timestamp(now), log.position(), tenant.getMetadata().getLabels(), tenant.getSpec(),
           OwnerObjects.collect(context.getClient(), TenantryApi.namespaceOf(tenantName)));
       BackupStore.Stored stored = store.write(key, out -> BackupArchive.write(out, manifest, log.body()));
       try (InputStream written = store.open(key)) {
         BackupArchive.verify(written, stored.sha256());
       }
       TenantBackup completed = patchStatus(running, BackupStatuses.backupCompleted(running, stored, log.position(),
-          tenant.get().getSpec().getPlan(), clock.instant()), context);
+          tenant.getSpec().getPlan(), clock.instant()), context);
       events.normal(backup, "Completed", "backed up tenant '" + tenantName + "' at event " + log.position()
           + " to " + stored.location() + " (" + stored.sizeBytes() + " bytes)");
       LOG.info("backup {}: tenant {} at event {}, {} bytes", backup.getMetadata().getName(), tenantName,
           log.position(), stored.sizeBytes());
-      return expire(completed, context);
+      return carryOut(completed, planner.expiry(completed, clock.instant()), context);
     } catch (RuntimeCallFailed e) {
-      Instant deadline = created(backup).plus(settings.tenantWait());
-      if (e.isTransient() && clock.instant().isBefore(deadline)) {
-        patchStatus(running, BackupStatuses.backupWaiting(running, "RuntimeUnreachable",
-            e.getMessage() + "; trying again", clock.instant()), context);
-        return UpdateControl.<TenantBackup>noUpdate().rescheduleAfter(TenantRestoreReconciler.RETRY_UNREACHABLE);
-      }
-      return fail(running, context, "RuntimeUnavailable", e.getMessage());
+      BackupFacts facts = new BackupFacts(running, Optional.of(tenant), clock.instant());
+      return carryOut(running, planner.afterRuntimeFailed(facts, e.isTransient(), e.getMessage()), context);
     } catch (BackupStoreException e) {
       return fail(running, context, "StoreUnavailable", e.getMessage());
     } catch (ArchiveInvalid e) {
@@ -144,23 +152,6 @@ public final class TenantBackupReconciler implements Reconciler<TenantBackup>, C
       return fail(running, context, "ExportInterrupted", "the event log stream of tenant '" + tenantName
           + "' broke off: " + e.getMessage());
     }
-  }
-
-  /** A finished backup with a ttl goes when it expires; its archive goes with it (see {@link #cleanup}). */
-  private UpdateControl<TenantBackup> expire(TenantBackup backup, Context<TenantBackup> context) {
-    String ttl = backup.getSpec().getTtl();
-    TenantBackupStatus status = backup.getStatus();
-    if (ttl == null || status == null || status.getCompletedAt() == null) {
-      return UpdateControl.noUpdate();
-    }
-    Instant expiry = Instant.parse(status.getCompletedAt()).plus(Duration.parse(ttl));
-    Instant now = clock.instant();
-    if (now.isBefore(expiry)) {
-      return UpdateControl.<TenantBackup>noUpdate().rescheduleAfter(Duration.between(now, expiry));
-    }
-    events.normal(backup, "Expired", "ttl " + ttl + " passed since " + status.getCompletedAt());
-    context.getClient().resource(backup).delete();
-    return UpdateControl.noUpdate();
   }
 
   @Override
@@ -179,7 +170,7 @@ public final class TenantBackupReconciler implements Reconciler<TenantBackup>, C
     TenantBackup failed = patchStatus(backup, BackupStatuses.backupFailed(backup, reason, message, clock.instant()),
         context);
     events.warning(backup, reason, message);
-    return expire(failed, context);
+    return carryOut(failed, planner.expiry(failed, clock.instant()), context);
   }
 
   private TenantBackup patchStatus(TenantBackup backup, TenantBackupStatus status, Context<TenantBackup> context) {
@@ -192,22 +183,6 @@ public final class TenantBackupReconciler implements Reconciler<TenantBackup>, C
     } catch (BackupStoreException e) {
       LOG.warn("could not delete the unusable archive {}: {}", key, e.getMessage());
     }
-  }
-
-  static boolean finished(TenantBackupStatus status) {
-    return status != null && status.getPhase() != null && status.getPhase().finished();
-  }
-
-  /** Ready with a runtime that answers: the only state whose event log can be read. */
-  static boolean ready(Tenant tenant) {
-    var status = tenant.getStatus();
-    return status != null && status.getPhase() == Phase.Ready && status.getRuntime() != null
-        && status.getRuntime().getReadyReplicas() != null && status.getRuntime().getReadyReplicas() > 0;
-  }
-
-  private Instant created(TenantBackup backup) {
-    String created = backup.getMetadata().getCreationTimestamp();
-    return created == null ? clock.instant() : Instant.parse(created);
   }
 
   @SuppressWarnings("unchecked")

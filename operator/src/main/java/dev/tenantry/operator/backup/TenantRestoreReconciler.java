@@ -2,7 +2,6 @@ package dev.tenantry.operator.backup;
 
 import dev.tenantry.operator.kube.StatusPatches;
 import dev.tenantry.crds.TenantryApi;
-import dev.tenantry.crds.backup.BackupPhase;
 import dev.tenantry.crds.backup.RestoreMode;
 import dev.tenantry.crds.backup.TenantBackup;
 import dev.tenantry.crds.backup.TenantRestore;
@@ -11,6 +10,13 @@ import dev.tenantry.crds.tenant.Tenant;
 import dev.tenantry.operator.backup.BackupArchive.ArchiveInvalid;
 import dev.tenantry.operator.backup.BackupArchive.Manifest;
 import dev.tenantry.operator.backup.BackupStore.BackupStoreException;
+import dev.tenantry.operator.backup.RestorePlanner.CreateTenant;
+import dev.tenantry.operator.backup.RestorePlanner.Fail;
+import dev.tenantry.operator.backup.RestorePlanner.Finished;
+import dev.tenantry.operator.backup.RestorePlanner.Load;
+import dev.tenantry.operator.backup.RestorePlanner.RestoreFacts;
+import dev.tenantry.operator.backup.RestorePlanner.Verify;
+import dev.tenantry.operator.backup.RestorePlanner.Wait;
 import dev.tenantry.operator.kube.ClusterEvents;
 import dev.tenantry.operator.kube.PrunedItemStore;
 import dev.tenantry.operator.runtimeapi.RuntimeAdminClient;
@@ -27,12 +33,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,24 +44,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles a TenantRestore in three steps, each decided from what exists: (1) check the
- * backup's archive to its end and fix the target and mode (in place, recreate, clone) before
- * anything is written; (2) for a recreate or a clone, create the Tenant from the archived spec
- * and wait for it to be Ready; (3) recreate the owners' objects and load the event log into the
- * runtime, which replaces its store in one transaction. A restore that fails after it created
- * a tenant deletes that tenant again, so nothing half-restored stays behind.
+ * Reconciles a TenantRestore: {@link RestorePlanner} decides the next step from the restore, its
+ * backup and its target tenant; this class carries it out (reads the archive, creates the
+ * tenant, loads the owners' objects and the event log) and shows the status. A restore that fails
+ * after it created a tenant deletes that tenant again, so nothing half-restored stays behind.
  */
 @ControllerConfiguration(name = TenantRestoreReconciler.NAME)
 public final class TenantRestoreReconciler implements Reconciler<TenantRestore> {
   public static final String NAME = "tenantrestore";
-  /** On a Tenant a restore created: the restore's name (it may delete that tenant if it fails). */
-  public static final String RESTORED_BY_ANNOTATION = "backup." + TenantryApi.GROUP + "/restored-by";
-  /** On a Tenant a restore created: the backup it came from. */
-  public static final String RESTORED_FROM_ANNOTATION = "backup." + TenantryApi.GROUP + "/restored-from";
   static final String TENANTS = "restore-tenants";
   static final String BACKUPS = "restore-backups";
-  /** A runtime Ready before its Service routes to it is asked again this soon, until the deadline. */
-  static final Duration RETRY_UNREACHABLE = Duration.ofSeconds(3);
   private static final Logger LOG = LoggerFactory.getLogger(TenantRestoreReconciler.class);
 
   private final BackupStore store;
@@ -67,6 +61,7 @@ public final class TenantRestoreReconciler implements Reconciler<TenantRestore> 
   private final BackupSettings settings;
   private final Clock clock;
   private final ClusterEvents events;
+  private final RestorePlanner planner;
 
   public TenantRestoreReconciler(BackupStore store, RuntimeAdminClient runtimes, BackupSettings settings, Clock clock,
       ClusterEvents events) {
@@ -75,6 +70,7 @@ public final class TenantRestoreReconciler implements Reconciler<TenantRestore> 
     this.settings = settings;
     this.clock = clock;
     this.events = events;
+    this.planner = new RestorePlanner(settings.tenantWait());
   }
 
   @Override
@@ -83,7 +79,7 @@ public final class TenantRestoreReconciler implements Reconciler<TenantRestore> 
         .withName(TENANTS)
         .withItemStore(new PrunedItemStore<>())
         .withSecondaryToPrimaryMapper((Tenant tenant) -> context.getPrimaryCache().list()
-            .filter(restore -> !finished(restore.getStatus()))
+            .filter(restore -> !RestorePlanner.finished(restore.getStatus()))
             .filter(restore -> tenant.getMetadata().getName().equals(
                 restore.getStatus() == null ? null : restore.getStatus().getRestoredTenant()))
             .map(ResourceID::fromResource)
@@ -92,7 +88,7 @@ public final class TenantRestoreReconciler implements Reconciler<TenantRestore> 
     var backups = InformerEventSourceConfiguration.from(TenantBackup.class, TenantRestore.class)
         .withName(BACKUPS)
         .withSecondaryToPrimaryMapper((TenantBackup backup) -> context.getPrimaryCache().list()
-            .filter(restore -> !finished(restore.getStatus()))
+            .filter(restore -> !RestorePlanner.finished(restore.getStatus()))
             .filter(restore -> backup.getMetadata().getName().equals(restore.getSpec().getBackup()))
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))
@@ -102,192 +98,136 @@ public final class TenantRestoreReconciler implements Reconciler<TenantRestore> 
 
   @Override
   public UpdateControl<TenantRestore> reconcile(TenantRestore restore, Context<TenantRestore> context) {
-    if (finished(restore.getStatus())) {
-      return UpdateControl.noUpdate();
-    }
+    RestoreFacts facts = facts(restore, context);
+    return switch (planner.next(facts)) {
+      case Finished finished -> UpdateControl.noUpdate();
+      case Wait wait -> waiting(restore, wait, context);
+      case Fail fail -> fail(restore, fail, context);
+      case Verify verify -> verify(restore, verify, context);
+      case CreateTenant create -> createTenant(restore, create, context);
+      case Load load -> load(facts, load, context);
+    };
+  }
+
+  private RestoreFacts facts(TenantRestore restore, Context<TenantRestore> context) {
     Optional<TenantBackup> backup = backupSource(context).get(new ResourceID(restore.getSpec().getBackup()));
-    if (restore.getStatus() == null || restore.getStatus().getMode() == null) {
-      return start(restore, backup, context);
-    }
-    if (backup.isEmpty()) {
-      return fail(restore, context, "BackupNotFound", "backup '" + restore.getSpec().getBackup()
-          + "' was deleted while it was being restored");
-    }
-    return restoreInto(restore, backup.get(), context);
+    Optional<Tenant> target = RestorePlanner.targetOf(restore, backup)
+        .flatMap(name -> tenantSource(context).get(new ResourceID(name)));
+    return new RestoreFacts(restore, backup, target, clock.instant());
   }
 
-  /** Step 1: nothing is written until the archive has been read to its end and the target is known. */
-  private UpdateControl<TenantRestore> start(TenantRestore restore, Optional<TenantBackup> found,
-      Context<TenantRestore> context) {
-    String backupName = restore.getSpec().getBackup();
-    if (found.isEmpty()) {
-      return fail(restore, context, "BackupNotFound", "there is no backup '" + backupName + "'");
-    }
-    TenantBackup backup = found.get();
-    if (backup.getStatus() != null && backup.getStatus().getPhase() == BackupPhase.Failed) {
-      return fail(restore, context, "BackupFailed", "backup '" + backupName + "' failed; it holds nothing to restore");
-    }
-    if (!backup.isCompleted()) {
-      patchStatus(restore, BackupStatuses.restoreWaiting(restore, "BackupNotComplete",
-          "waiting for backup '" + backupName + "' to complete", clock.instant()), context);
-      return UpdateControl.noUpdate();
-    }
-    String source = backup.getSpec().getTenant();
-    String target = restore.getSpec().getTarget() == null || restore.getSpec().getTarget().getTenant() == null
-        ? source : restore.getSpec().getTarget().getTenant();
-    boolean exists = tenantSource(context).get(new ResourceID(target)).isPresent();
-    if (exists && !target.equals(source)) {
-      return fail(restore, context, "TargetExists", "tenant '" + target + "' exists and is not the backup's tenant '"
-          + source + "': restore into a new name (a clone), or into '" + source + "' itself");
-    }
-    RestoreMode mode = exists ? RestoreMode.InPlace : target.equals(source) ? RestoreMode.Recreate : RestoreMode.Clone;
+  /** Step 1: nothing is written until the archive has been read to its end; then on at once. */
+  private UpdateControl<TenantRestore> verify(TenantRestore restore, Verify verify, Context<TenantRestore> context) {
+    TenantBackup backup = verify.backup();
     Manifest manifest;
-    try (InputStream archive = store.open(archiveKey(backup))) {
-      manifest = BackupArchive.verify(archive, backup.getStatus().getSha256());
+    try {
+      manifest = new RestoreSource(store, backup).verify();
     } catch (ArchiveInvalid e) {
-      return fail(restore, context, "ArchiveCorrupt", "backup '" + backupName + "': " + e.getMessage());
+      return fail(restore, new Fail("ArchiveCorrupt", "backup '" + backup.getMetadata().getName() + "': "
+          + e.getMessage(), false), context);
     } catch (BackupStoreException | IOException e) {
-      return fail(restore, context, "StoreUnavailable", e.getMessage());
+      return fail(restore, new Fail("StoreUnavailable", e.getMessage(), false), context);
     }
-    TenantRestore started = patchStatus(restore, BackupStatuses.restoreStarted(restore, mode, target,
-        backup.getStatus().getSizeBytes(), manifest.eventPosition(), clock.instant()), context);
-    events.normal(restore, "Started", mode + " of backup '" + backupName + "' into tenant '" + target + "'");
-    return restoreInto(started, backup, context);
+    TenantRestore started = patchStatus(restore, BackupStatuses.restoreStarted(restore, verify.mode(),
+        verify.target(), backup.getStatus().getSizeBytes(), manifest.eventPosition(), clock.instant()), context);
+    events.normal(restore, "Started", verify.mode() + " of backup '" + backup.getMetadata().getName()
+        + "' into tenant '" + verify.target() + "'");
+    return reconcile(started, context);
   }
 
-  /** Steps 2 and 3. */
-  private UpdateControl<TenantRestore> restoreInto(TenantRestore restore, TenantBackup backup,
+  /** Step 2, for a recreate or a clone: the tenant from the archived spec, marked as this restore's. */
+  private UpdateControl<TenantRestore> createTenant(TenantRestore restore, CreateTenant create,
       Context<TenantRestore> context) {
-    TenantRestoreStatus status = restore.getStatus();
-    String target = status.getRestoredTenant();
-    Optional<Tenant> tenant = tenantSource(context).get(new ResourceID(target));
-    boolean creates = status.getMode() != RestoreMode.InPlace;
-    if (tenant.isEmpty()) {
-      if (!creates) {
-        return fail(restore, context, "TargetGone", "tenant '" + target + "' was deleted during its restore");
-      }
-      return createTenant(restore, backup, target, context);
-    }
-    if (creates && !restore.getMetadata().getName().equals(annotation(tenant.get(), RESTORED_BY_ANNOTATION))) {
-      return fail(restore, context, "TargetExists", "tenant '" + target + "' was created by someone else meanwhile");
-    }
-    Instant now = clock.instant();
-    Instant deadline = Instant.parse(status.getStartedAt()).plus(settings.tenantWait());
-    if (!TenantBackupReconciler.ready(tenant.get())) {
-      if (!now.isBefore(deadline)) {
-        undo(restore, tenant.get(), context);
-        return fail(restore, context, "TargetNotReady", "tenant '" + target + "' was not Ready within "
-            + settings.tenantWait().toSeconds() + " s" + (creates ? "; the tenant this restore created is deleted" : ""));
-      }
-      patchStatus(restore, BackupStatuses.restoreWaiting(restore, "WaitingForTenant",
-          "waiting for tenant '" + target + "' to be Ready before its data is loaded", now), context);
-      return UpdateControl.<TenantRestore>noUpdate().rescheduleAfter(Duration.between(now, deadline));
-    }
-    try {
-      Manifest manifest = manifest(backup);
-      OwnerObjects.Restored objects = OwnerObjects.restore(context.getClient(), TenantryApi.namespaceOf(target),
-          manifest.objects() == null ? List.of() : manifest.objects());
-      long position = runtimes.loadEventLog(tenant.get(), status.getMode() == RestoreMode.InPlace,
-          () -> eventLog(backup));
-      patchStatus(restore, BackupStatuses.restoreCompleted(restore, position, objects.created(), objects.skipped(),
-          clock.instant()), context);
-      events.normal(restore, "Completed", "tenant '" + target + "' restored from backup '"
-          + backup.getMetadata().getName() + "' at event " + position);
-      LOG.info("restore {}: backup {} into tenant {} ({}), {} events", restore.getMetadata().getName(),
-          backup.getMetadata().getName(), target, status.getMode(), position);
-      return UpdateControl.noUpdate();
-    } catch (RuntimeCallFailed e) {
-      if (e.isTransient() && clock.instant().isBefore(deadline)) {
-        patchStatus(restore, BackupStatuses.restoreWaiting(restore, "RuntimeUnreachable",
-            e.getMessage() + "; trying again", clock.instant()), context);
-        return UpdateControl.<TenantRestore>noUpdate().rescheduleAfter(RETRY_UNREACHABLE);
-      }
-      undo(restore, tenant.get(), context);
-      return fail(restore, context, "RuntimeRefused", e.getMessage()
-          + (creates ? "; the tenant this restore created is deleted" : "; the tenant's data is unchanged"));
-    } catch (ArchiveInvalid | BackupStoreException | IOException e) {
-      undo(restore, tenant.get(), context);
-      return fail(restore, context, "StoreUnavailable", e.getMessage());
-    }
-  }
-
-  private UpdateControl<TenantRestore> createTenant(TenantRestore restore, TenantBackup backup, String target,
-      Context<TenantRestore> context) {
+    String target = create.target();
     Manifest manifest;
     try {
-      manifest = manifest(backup);
+      manifest = new RestoreSource(store, create.backup()).manifest();
     } catch (ArchiveInvalid | BackupStoreException | IOException e) {
-      return fail(restore, context, "StoreUnavailable", e.getMessage());
+      return fail(restore, new Fail("StoreUnavailable", e.getMessage(), false), context);
     }
     Map<String, String> labels = new LinkedHashMap<>(manifest.labels() == null ? Map.of() : manifest.labels());
     labels.remove(TenantryApi.ROLLOUT_LABEL);
     Tenant tenant = new Tenant();
     tenant.setMetadata(new ObjectMetaBuilder().withName(target).withLabels(labels)
-        .addToAnnotations(RESTORED_BY_ANNOTATION, restore.getMetadata().getName())
-        .addToAnnotations(RESTORED_FROM_ANNOTATION, backup.getMetadata().getName())
+        .addToAnnotations(TenantryApi.RESTORED_BY_ANNOTATION, restore.getMetadata().getName())
+        .addToAnnotations(TenantryApi.RESTORED_FROM_ANNOTATION, create.backup().getMetadata().getName())
         .build());
     tenant.setSpec(manifest.spec());
     try {
       context.getClient().resource(tenant).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        return fail(restore, context, "TargetExists", "tenant '" + target + "' was created by someone else meanwhile");
+        return fail(restore, new Fail("TargetExists", "tenant '" + target + "' was created by someone else meanwhile",
+            false), context);
       }
-      return fail(restore, context, "TenantRefused", "the API server refused tenant '" + target + "': "
-          + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage()));
+      return fail(restore, new Fail("TenantRefused", "the API server refused tenant '" + target + "': "
+          + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage()), false), context);
     }
-    patchStatus(restore, BackupStatuses.restoreWaiting(restore, "WaitingForTenant",
-        "created tenant '" + target + "' from the backup's spec; waiting for it to be Ready", clock.instant()), context);
     // the tenant informer brings the restore back as the tenant provisions; the deadline is the fallback
-    return UpdateControl.<TenantRestore>noUpdate().rescheduleAfter(settings.tenantWait());
+    return waiting(restore, new Wait("WaitingForTenant", "created tenant '" + target
+        + "' from the backup's spec; waiting for it to be Ready", Optional.of(settings.tenantWait())), context);
   }
 
-  /** The archive's first line: what it holds besides the event log. */
-  private Manifest manifest(TenantBackup backup) throws ArchiveInvalid, BackupStoreException, IOException {
-    try (BackupArchive.Opened opened = BackupArchive.open(store.open(archiveKey(backup)))) {
-      return opened.manifest();
-    }
-  }
-
-  /** The archive's event log, opened afresh for each attempt to send it. */
-  private InputStream eventLog(TenantBackup backup) {
+  /** Step 3: the owners' objects, then the event log, which the runtime swaps in in one transaction. */
+  private UpdateControl<TenantRestore> load(RestoreFacts facts, Load load, Context<TenantRestore> context) {
+    TenantRestore restore = facts.restore();
+    TenantRestoreStatus status = restore.getStatus();
+    String target = status.getRestoredTenant();
+    RestoreSource source = new RestoreSource(store, load.backup());
     try {
-      return BackupArchive.open(store.open(archiveKey(backup))).eventLog();
-    } catch (ArchiveInvalid | BackupStoreException e) {
-      throw new UncheckedIOException(new IOException(e.getMessage(), e));
+      Manifest manifest = source.manifest();
+      OwnerObjects.Restored objects = OwnerObjects.restore(context.getClient(), TenantryApi.namespaceOf(target),
+          manifest.objects() == null ? List.of() : manifest.objects());
+      long position = runtimes.loadEventLog(load.tenant(), status.getMode() == RestoreMode.InPlace, source::eventLog);
+      patchStatus(restore, BackupStatuses.restoreCompleted(restore, position, objects.created(), objects.skipped(),
+          clock.instant()), context);
+      events.normal(restore, "Completed", "tenant '" + target + "' restored from backup '"
+          + load.backup().getMetadata().getName() + "' at event " + position);
+      LOG.info("restore {}: backup {} into tenant {} ({}), {} events", restore.getMetadata().getName(),
+          load.backup().getMetadata().getName(), target, status.getMode(), position);
+      return UpdateControl.noUpdate();
+    } catch (RuntimeCallFailed e) {
+      RestoreFacts now = new RestoreFacts(restore, facts.backup(), facts.target(), clock.instant());
+      return switch (planner.afterLoadFailed(now, e.isTransient(), e.getMessage())) {
+        case Wait wait -> waiting(restore, wait, context);
+        case Fail fail -> fail(restore, fail, context);
+        default -> throw new IllegalStateException("a failed load either waits or fails");
+      };
+    } catch (ArchiveInvalid | BackupStoreException | IOException e) {
+      return fail(restore, new Fail("StoreUnavailable", e.getMessage(), true), context);
     }
+  }
+
+  private UpdateControl<TenantRestore> waiting(TenantRestore restore, Wait wait, Context<TenantRestore> context) {
+    patchStatus(restore, BackupStatuses.restoreWaiting(restore, wait.reason(), wait.message(), clock.instant()),
+        context);
+    return wait.lookAgain().map(after -> UpdateControl.<TenantRestore>noUpdate().rescheduleAfter(after))
+        .orElseGet(UpdateControl::noUpdate);
+  }
+
+  private UpdateControl<TenantRestore> fail(TenantRestore restore, Fail fail, Context<TenantRestore> context) {
+    if (fail.undo()) {
+      undo(restore, context);
+    }
+    patchStatus(restore, BackupStatuses.restoreFailed(restore, fail.reason(), fail.message(), clock.instant()),
+        context);
+    events.warning(restore, fail.reason(), fail.message());
+    return UpdateControl.noUpdate();
   }
 
   /** A tenant this restore created goes again; a tenant restored in place keeps its (unchanged) data. */
-  private void undo(TenantRestore restore, Tenant tenant, Context<TenantRestore> context) {
-    if (restore.getStatus().getMode() != RestoreMode.InPlace
-        && restore.getMetadata().getName().equals(annotation(tenant, RESTORED_BY_ANNOTATION))) {
-      context.getClient().resource(tenant).delete();
+  private void undo(TenantRestore restore, Context<TenantRestore> context) {
+    TenantRestoreStatus status = restore.getStatus();
+    if (status == null || status.getMode() == null || status.getMode() == RestoreMode.InPlace) {
+      return;
     }
-  }
-
-  private UpdateControl<TenantRestore> fail(TenantRestore restore, Context<TenantRestore> context, String reason,
-      String message) {
-    patchStatus(restore, BackupStatuses.restoreFailed(restore, reason, message, clock.instant()), context);
-    events.warning(restore, reason, message);
-    return UpdateControl.noUpdate();
+    tenantSource(context).get(new ResourceID(status.getRestoredTenant()))
+        .filter(tenant -> RestorePlanner.createdBy(restore, tenant))
+        .ifPresent(tenant -> context.getClient().resource(tenant).delete());
   }
 
   private TenantRestore patchStatus(TenantRestore restore, TenantRestoreStatus status, Context<TenantRestore> context) {
     return StatusPatches.apply(restore, status, TenantRestore::new, context);
-  }
-
-  private static String archiveKey(TenantBackup backup) {
-    return TenantBackupReconciler.archiveKey(backup.getSpec().getTenant(), backup.getMetadata().getName());
-  }
-
-  private static String annotation(Tenant tenant, String name) {
-    Map<String, String> annotations = tenant.getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(name);
-  }
-
-  static boolean finished(TenantRestoreStatus status) {
-    return status != null && status.getPhase() != null && status.getPhase().finished();
   }
 
   @SuppressWarnings("unchecked")
