@@ -21,14 +21,16 @@ import reactor.core.publisher.Mono;
 @RestController
 @RequestMapping("/api/v1")
 public class TenantController {
-  private final TenantService tenants;
+  private final TenantQueries tenants;
+  private final TenantCommands commands;
 
-  public TenantController(TenantService tenants) {
+  public TenantController(TenantQueries tenants, TenantCommands commands) {
     this.tenants = tenants;
+    this.commands = commands;
   }
 
   @GetMapping("/tenants")
-  TenantService.TenantPage list(@RequestParam(required = false) String phase,
+  TenantQueries.TenantPage list(@RequestParam(required = false) String phase,
       @RequestParam(required = false) String plan, @RequestParam(required = false) String search,
       @RequestParam(defaultValue = "0") int limit, @RequestParam(required = false) String cursor) {
     return tenants.list(phase, plan, search, limit, cursor);
@@ -37,12 +39,12 @@ public class TenantController {
   @PostMapping("/tenants")
   Mono<ResponseEntity<TenantView>> create(@RequestBody TenantRequests.CreateTenant body, Authentication caller) {
     // a caller's traceparent header is continued by the server's own observation
-    return tenants.create(caller.getName(), body)
+    return commands.create(caller.getName(), body)
         .map(view -> ResponseEntity.created(URI.create("/api/v1/tenants/" + view.name())).body(view));
   }
 
   @GetMapping("/fleet")
-  TenantService.FleetView fleet() {
+  TenantQueries.FleetView fleet() {
     return tenants.fleet();
   }
 
@@ -52,7 +54,7 @@ public class TenantController {
   }
 
   @GetMapping("/tenants/{name}/events")
-  List<TenantService.EventView> events(@PathVariable String name) {
+  List<TenantQueries.EventView> events(@PathVariable String name) {
     tenants.get(name);
     return tenants.events(name);
   }
@@ -60,43 +62,43 @@ public class TenantController {
   @PatchMapping("/tenants/{name}")
   Mono<TenantView> update(@PathVariable String name, @RequestBody TenantRequests.UpdateTenant body,
       Authentication caller) {
-    return tenants.update(caller.getName(), name, body);
+    return commands.update(caller.getName(), name, body);
   }
 
   @PostMapping("/tenants/{name}/suspend")
   Mono<TenantView> suspend(@PathVariable String name, Authentication caller) {
-    return tenants.suspend(caller.getName(), name);
+    return commands.suspend(caller.getName(), name);
   }
 
   @PostMapping("/tenants/{name}/wake")
   Mono<TenantView> wake(@PathVariable String name, Authentication caller) {
-    return tenants.wake(caller.getName(), name);
+    return commands.wake(caller.getName(), name);
   }
 
   @PostMapping("/tenants/{name}/hibernate")
   Mono<TenantView> hibernate(@PathVariable String name, Authentication caller) {
-    return tenants.hibernate(caller.getName(), name);
+    return commands.hibernate(caller.getName(), name);
   }
 
   @PostMapping("/tenants/{name}/resume")
   Mono<TenantView> resume(@PathVariable String name, Authentication caller) {
-    return tenants.resume(caller.getName(), name);
+    return commands.resume(caller.getName(), name);
   }
 
   @DeleteMapping("/tenants/{name}")
   Mono<ResponseEntity<TenantView>> delete(@PathVariable String name, Authentication caller) {
-    return tenants.delete(caller.getName(), name).map(view -> ResponseEntity.accepted().body(view));
+    return commands.delete(caller.getName(), name).map(view -> ResponseEntity.accepted().body(view));
   }
 
   @PostMapping("/tenants/{name}/tokens")
   ResponseEntity<Map<String, String>> issueToken(@PathVariable String name, @RequestBody TenantRequests.IssueToken body,
       Authentication caller) {
-    String token = tenants.issueTenantToken(caller.getName(), name, body.subject(), body.roles(), body.ttl());
+    String token = commands.issueTenantToken(caller.getName(), name, body.subject(), body.roles(), body.ttl());
     return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("token", token));
   }
 
   @GetMapping("/plans")
-  List<TenantService.PlanView> plans() {
+  List<TenantQueries.PlanView> plans() {
     return tenants.plans();
   }
 }

@@ -22,10 +22,12 @@ import reactor.core.publisher.Mono;
 public class TenantGraphQl {
   private static final String ADMIN = "hasAuthority('platform-admin')";
 
-  private final TenantService tenants;
+  private final TenantQueries tenants;
+  private final TenantCommands commands;
 
-  public TenantGraphQl(TenantService tenants) {
+  public TenantGraphQl(TenantQueries tenants, TenantCommands commands) {
     this.tenants = tenants;
+    this.commands = commands;
   }
 
   public record TenantFilter(String phase, String plan, String search) {}
@@ -33,7 +35,7 @@ public class TenantGraphQl {
   public record IssuedToken(String token, String tenant, String subject, List<String> roles) {}
 
   @QueryMapping
-  TenantService.TenantPage tenants(@Argument TenantFilter filter, @Argument Integer first, @Argument String after) {
+  TenantQueries.TenantPage tenants(@Argument TenantFilter filter, @Argument Integer first, @Argument String after) {
     TenantFilter f = filter == null ? new TenantFilter(null, null, null) : filter;
     return tenants.list(f.phase(), f.plan(), f.search(), first == null ? 0 : first, after);
   }
@@ -44,61 +46,61 @@ public class TenantGraphQl {
   }
 
   @QueryMapping
-  TenantService.FleetView fleet() {
+  TenantQueries.FleetView fleet() {
     return tenants.fleet();
   }
 
   @QueryMapping
-  List<TenantService.PlanView> plans() {
+  List<TenantQueries.PlanView> plans() {
     return tenants.plans();
   }
 
   @SchemaMapping(typeName = "Tenant", field = "events")
-  List<TenantService.EventView> events(TenantView tenant) {
+  List<TenantQueries.EventView> events(TenantView tenant) {
     return tenants.events(tenant.name());
   }
 
   @MutationMapping
   @PreAuthorize(ADMIN)
   Mono<TenantView> createTenant(@Argument TenantRequests.CreateTenant input, Authentication caller) {
-    return tenants.create(caller.getName(), input);
+    return commands.create(caller.getName(), input);
   }
 
   @MutationMapping
   @PreAuthorize(ADMIN)
   Mono<TenantView> updateTenant(@Argument String name, @Argument TenantRequests.UpdateTenant input,
       Authentication caller) {
-    return tenants.update(caller.getName(), name, input);
+    return commands.update(caller.getName(), name, input);
   }
 
   @MutationMapping
   @PreAuthorize(ADMIN)
   Mono<TenantView> suspendTenant(@Argument String name, Authentication caller) {
-    return tenants.suspend(caller.getName(), name);
+    return commands.suspend(caller.getName(), name);
   }
 
   @MutationMapping
   @PreAuthorize(ADMIN)
   Mono<TenantView> resumeTenant(@Argument String name, Authentication caller) {
-    return tenants.resume(caller.getName(), name);
+    return commands.resume(caller.getName(), name);
   }
 
   @MutationMapping
   @PreAuthorize(ADMIN)
   Mono<TenantView> wakeTenant(@Argument String name, Authentication caller) {
-    return tenants.wake(caller.getName(), name);
+    return commands.wake(caller.getName(), name);
   }
 
   @MutationMapping
   @PreAuthorize(ADMIN)
   Mono<TenantView> hibernateTenant(@Argument String name, Authentication caller) {
-    return tenants.hibernate(caller.getName(), name);
+    return commands.hibernate(caller.getName(), name);
   }
 
   @MutationMapping
   @PreAuthorize(ADMIN)
   Mono<TenantView> deleteTenant(@Argument String name, Authentication caller) {
-    return tenants.delete(caller.getName(), name);
+    return commands.delete(caller.getName(), name);
   }
 
   @MutationMapping
@@ -106,7 +108,7 @@ public class TenantGraphQl {
   Mono<IssuedToken> issueTenantToken(@Argument String tenant, @Argument String subject, @Argument List<String> roles,
       @Argument String ttl, Authentication caller) {
     return Mono.fromCallable(() -> new IssuedToken(
-        tenants.issueTenantToken(caller.getName(), tenant, subject, roles, ttl), tenant, subject, roles));
+        commands.issueTenantToken(caller.getName(), tenant, subject, roles, ttl), tenant, subject, roles));
   }
 
   /** Tenant errors as GraphQL errors, with the offending field in {@code extensions.field}. */
