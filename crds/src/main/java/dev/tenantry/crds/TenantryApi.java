@@ -1,5 +1,7 @@
 package dev.tenantry.crds;
 
+import java.util.Set;
+
 /** Names shared by every component that reads or writes Tenantry resources. */
 public final class TenantryApi {
   public static final String GROUP = "tenantry.dev";
@@ -16,6 +18,25 @@ public final class TenantryApi {
    * leader-election Lease, its field manager, the component of its Events, its traces' service.
    */
   public static final String OPERATOR = MANAGED_BY_VALUE;
+  /** The control API's name: its ServiceAccount and Service, its Events' component, its tokens' subject. */
+  public static final String CONTROL_API = "tenantry-control-api";
+  /** Label on every object the platform itself makes (Secrets, namespaces), with {@link #PART_OF_VALUE}. */
+  public static final String PART_OF_LABEL = "app.kubernetes.io/part-of";
+  public static final String PART_OF_VALUE = "tenantry";
+
+  /** The {@code iss} of every token the platform signs: the control API's and the operator's keys. */
+  public static final String TOKEN_ISSUER = "tenantry";
+  /** The claims of a tenant token: the tenant it opens and the roles it carries. */
+  public static final String TOKEN_TENANT_CLAIM = "tenant";
+  public static final String TOKEN_ROLES_CLAIM = "roles";
+  /** Tenant roles a token carries into a tenant's runtime (a viewer only reads). */
+  public static final String ROLE_TENANT_ADMIN = "tenant-admin";
+  public static final String ROLE_MEMBER = "member";
+  public static final String ROLE_VIEWER = "viewer";
+  public static final Set<String> TENANT_ROLES = Set.of(ROLE_TENANT_ADMIN, ROLE_MEMBER, ROLE_VIEWER);
+  /** Platform roles the operator's tokens carry: the event-log export and load, the idle check. */
+  public static final String ROLE_PLATFORM_BACKUP = "platform-backup";
+  public static final String ROLE_PLATFORM_OBSERVER = "platform-observer";
   /** W3C trace context written by the control API so the operator continues the trace. */
   public static final String TRACEPARENT_ANNOTATION = GROUP + "/traceparent";
 

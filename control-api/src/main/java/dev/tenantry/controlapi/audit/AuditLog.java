@@ -56,7 +56,7 @@ public class AuditLog {
               .endInvolvedObject()
               .withType("Normal").withReason(action).withMessage(detail + " (by " + actor + ")")
               .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-              .withNewSource().withComponent("tenantry-control-api").endSource()
+              .withNewSource().withComponent(TenantryApi.CONTROL_API).endSource()
               .build())
           .create();
     } catch (RuntimeException e) {

@@ -44,7 +44,7 @@ import org.springframework.stereotype.Component;
 public class PlatformKeys {
   public static final String SIGNING_KEY_SECRET = "tenantry-signing-key";
   public static final String ADMIN_TOKEN_SECRET = "tenantry-admin-token";
-  public static final String ISSUER = "tenantry";
+  public static final String ISSUER = TenantryApi.TOKEN_ISSUER;
   private static final Logger LOG = LoggerFactory.getLogger(PlatformKeys.class);
 
   private final ECKey key;
@@ -72,13 +72,13 @@ public class PlatformKeys {
 
   /** A token of the platform (claim {@code roles}) for {@code subject}. */
   public String platformToken(String subject, Collection<String> roles, Duration ttl) {
-    return sign(new JWTClaimsSet.Builder().subject(subject).claim("roles", List.copyOf(roles)), ttl);
+    return sign(new JWTClaimsSet.Builder().subject(subject).claim(TenantryApi.TOKEN_ROLES_CLAIM, List.copyOf(roles)), ttl);
   }
 
   /** A token a tenant runtime accepts: claim {@code tenant} and tenant roles. */
   public String tenantToken(String tenant, String subject, Collection<String> roles, Duration ttl) {
-    return sign(new JWTClaimsSet.Builder().subject(subject).claim("tenant", tenant)
-        .claim("roles", List.copyOf(roles)), ttl);
+    return sign(new JWTClaimsSet.Builder().subject(subject).claim(TenantryApi.TOKEN_TENANT_CLAIM, tenant)
+        .claim(TenantryApi.TOKEN_ROLES_CLAIM, List.copyOf(roles)), ttl);
   }
 
   private String sign(JWTClaimsSet.Builder claims, Duration ttl) {
@@ -153,7 +153,7 @@ public class PlatformKeys {
   private static Secret secret(String namespace, String name, String key, String value) {
     return new SecretBuilder()
         .withNewMetadata().withName(name).withNamespace(namespace)
-        .withLabels(Map.of("app.kubernetes.io/part-of", "tenantry", "app.kubernetes.io/component", "control-api"))
+        .withLabels(Map.of(TenantryApi.PART_OF_LABEL, TenantryApi.PART_OF_VALUE, "app.kubernetes.io/component", "control-api"))
         .endMetadata()
         .withType("Opaque")
         .withData(Map.of(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))))

@@ -1,5 +1,6 @@
 package dev.tenantry.controlapi.rollout;
 
+import dev.tenantry.crds.rollout.RolloutConditions;
 import dev.tenantry.controlapi.tenant.TenantView.ConditionView;
 import dev.tenantry.crds.rollout.RolloutPhase;
 import dev.tenantry.crds.rollout.TenantRollout;
@@ -74,7 +75,7 @@ public record RolloutView(
         status.map(TenantRolloutStatus::getFailures).orElse(List.of()).stream()
             .map(f -> new FailureView(f.getTenant(), f.getWave(), f.getReason())).toList(),
         conditions,
-        conditions.stream().filter(c -> "Progressing".equals(c.type())).findFirst().map(ConditionView::message)
+        conditions.stream().filter(c -> RolloutConditions.PROGRESSING.equals(c.type())).findFirst().map(ConditionView::message)
             .orElse("waiting for the operator"),
         spec.isPausedRequested(),
         spec.isAbortRequested(),

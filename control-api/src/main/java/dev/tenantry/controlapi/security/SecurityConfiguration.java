@@ -1,5 +1,6 @@
 package dev.tenantry.controlapi.security;
 
+import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.controlapi.ControlApiSettings;
 import dev.tenantry.controlapi.keys.PlatformKeys;
 import dev.tenantry.web.WebSocketHandshakes;
@@ -66,7 +67,7 @@ public class SecurityConfiguration {
   @Bean
   JwtAuthenticationConverter platformRoles() {
     JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
-    roles.setAuthoritiesClaimName("roles");
+    roles.setAuthoritiesClaimName(TenantryApi.TOKEN_ROLES_CLAIM);
     roles.setAuthorityPrefix("");
     JwtAuthenticationConverter authentication = new JwtAuthenticationConverter();
     authentication.setJwtGrantedAuthoritiesConverter(roles);

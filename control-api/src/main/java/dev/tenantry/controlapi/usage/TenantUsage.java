@@ -80,7 +80,7 @@ public class TenantUsage implements DisposableBean {
     String address = runtime.getServiceIP() != null ? runtime.getServiceIP() : authority;
     Metadata headers = new Metadata();
     headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-        "Bearer " + keys.tenantToken(tenantName, "tenantry-control-api", List.of("tenant-admin"), Duration.ofMinutes(1)));
+        "Bearer " + keys.tenantToken(tenantName, TenantryApi.CONTROL_API, List.of(TenantryApi.ROLE_TENANT_ADMIN), Duration.ofMinutes(1)));
     try {
       Usage usage = TenantAdminGrpc.newBlockingStub(channel(address, authority))
           .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))

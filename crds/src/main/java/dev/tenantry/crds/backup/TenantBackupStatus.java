@@ -1,15 +1,13 @@
 package dev.tenantry.crds.backup;
 
+import dev.tenantry.crds.ConditionedStatus;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.kubernetes.api.model.Condition;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /** What the operator did with a backup; written only by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class TenantBackupStatus {
+public class TenantBackupStatus extends ConditionedStatus {
   private BackupPhase phase;
   private String startedAt;
   private String completedAt;
@@ -23,7 +21,6 @@ public class TenantBackupStatus {
   private String sha256;
   @JsonPropertyDescription("Plan of the backed-up tenant, for the console.")
   private String plan;
-  private List<Condition> conditions = new ArrayList<>();
 
   public BackupPhase getPhase() {
     return phase;
@@ -89,14 +86,6 @@ public class TenantBackupStatus {
     this.plan = plan;
   }
 
-  public List<Condition> getConditions() {
-    return conditions;
-  }
-
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof TenantBackupStatus other
@@ -108,7 +97,7 @@ public class TenantBackupStatus {
         && Objects.equals(location, other.location)
         && Objects.equals(sha256, other.sha256)
         && Objects.equals(plan, other.plan)
-        && Objects.equals(conditions, other.conditions);
+        && sameConditions(other);
   }
 
   @Override

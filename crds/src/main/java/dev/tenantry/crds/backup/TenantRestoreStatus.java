@@ -1,15 +1,13 @@
 package dev.tenantry.crds.backup;
 
+import dev.tenantry.crds.ConditionedStatus;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.kubernetes.api.model.Condition;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /** What the operator did with a restore; written only by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class TenantRestoreStatus {
+public class TenantRestoreStatus extends ConditionedStatus {
   private BackupPhase phase;
   private RestoreMode mode;
   @JsonPropertyDescription("The tenant the backup was restored into.")
@@ -22,7 +20,6 @@ public class TenantRestoreStatus {
   private Long eventPosition;
   @JsonPropertyDescription("Objects of the owners restored into the tenant's namespace.")
   private Integer objects;
-  private List<Condition> conditions = new ArrayList<>();
 
   public BackupPhase getPhase() {
     return phase;
@@ -88,14 +85,6 @@ public class TenantRestoreStatus {
     this.objects = objects;
   }
 
-  public List<Condition> getConditions() {
-    return conditions;
-  }
-
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof TenantRestoreStatus other
@@ -107,7 +96,7 @@ public class TenantRestoreStatus {
         && Objects.equals(sizeBytes, other.sizeBytes)
         && Objects.equals(eventPosition, other.eventPosition)
         && Objects.equals(objects, other.objects)
-        && Objects.equals(conditions, other.conditions);
+        && sameConditions(other);
   }
 
   @Override

@@ -1,17 +1,15 @@
 package dev.tenantry.crds.rollout;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.tenantry.crds.ConditionedStatus;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /** What the operator did with a rollout; written only by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class TenantRolloutStatus {
+public class TenantRolloutStatus extends ConditionedStatus {
   private RolloutPhase phase;
   private Long observedGeneration;
   @JsonPropertyDescription("The image being rolled out, fixed when the rollout started.")
@@ -30,7 +28,6 @@ public class TenantRolloutStatus {
   private List<TenantFailure> failures = new ArrayList<>();
   private String startedAt;
   private String completedAt;
-  private List<Condition> conditions = new ArrayList<>();
 
   public RolloutPhase getPhase() {
     return phase;
@@ -128,21 +125,6 @@ public class TenantRolloutStatus {
     this.completedAt = completedAt;
   }
 
-  public List<Condition> getConditions() {
-    return conditions;
-  }
-
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
-  }
-
-  /** The condition of the given type, if written. */
-  @JsonIgnore
-  public Optional<Condition> condition(String type) {
-    return conditions == null ? Optional.empty()
-        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof TenantRolloutStatus other
@@ -158,12 +140,12 @@ public class TenantRolloutStatus {
         && Objects.equals(failures, other.failures)
         && Objects.equals(startedAt, other.startedAt)
         && Objects.equals(completedAt, other.completedAt)
-        && Objects.equals(conditions, other.conditions);
+        && sameConditions(other);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(phase, observedGeneration, image, currentWave, selected, updated, failed, waves, pinned,
-        failures, startedAt, completedAt, conditions);
+        failures, startedAt, completedAt, getConditions());
   }
 }

@@ -1,21 +1,16 @@
 package dev.tenantry.crds.tenant;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.tenantry.crds.ConditionedStatus;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.fabric8.kubernetes.api.model.Condition;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /** What the operator observed and did; written only by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class TenantStatus {
+public class TenantStatus extends ConditionedStatus {
 
   private Phase phase;
   private Long observedGeneration;
   private String namespace;
-  private List<Condition> conditions = new ArrayList<>();
   private Endpoints endpoints;
   private RuntimeStatus runtime;
   private Provisioning provisioning;
@@ -43,22 +38,6 @@ public class TenantStatus {
 
   public void setNamespace(String namespace) {
     this.namespace = namespace;
-  }
-
-  public List<Condition> getConditions() {
-    return conditions;
-  }
-
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
-  }
-
-  /** The condition of the given type, if the operator has written it. */
-  @JsonIgnore
-  public Optional<Condition> condition(String type) {
-    return conditions == null
-        ? Optional.empty()
-        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
   public Endpoints getEndpoints() {
@@ -99,7 +78,7 @@ public class TenantStatus {
         && phase == other.phase
         && Objects.equals(observedGeneration, other.observedGeneration)
         && Objects.equals(namespace, other.namespace)
-        && Objects.equals(conditions, other.conditions)
+        && sameConditions(other)
         && Objects.equals(endpoints, other.endpoints)
         && Objects.equals(runtime, other.runtime)
         && Objects.equals(provisioning, other.provisioning)
@@ -108,6 +87,6 @@ public class TenantStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(phase, observedGeneration, namespace, conditions, endpoints, runtime, provisioning, hibernation);
+    return Objects.hash(phase, observedGeneration, namespace, getConditions(), endpoints, runtime, provisioning, hibernation);
   }
 }

@@ -1,5 +1,6 @@
 package dev.tenantry.operator.backup;
 
+import dev.tenantry.crds.backup.BackupConditions;
 import dev.tenantry.crds.backup.BackupPhase;
 import dev.tenantry.crds.backup.RestoreMode;
 import dev.tenantry.crds.backup.TenantBackup;
@@ -17,7 +18,7 @@ import java.util.List;
  * {@code kubectl describe} tells the story.
  */
 public final class BackupStatuses {
-  public static final String COMPLETE = "Complete";
+  public static final String COMPLETE = BackupConditions.COMPLETE;
 
   private BackupStatuses() {}
 

@@ -1,5 +1,6 @@
 package dev.tenantry.operator.backup;
 
+import dev.tenantry.crds.backup.BackupConditions;
 import dev.tenantry.operator.kube.StatusPatches;
 import dev.tenantry.crds.backup.TenantBackup;
 import dev.tenantry.crds.backup.TenantBackupSchedule;
@@ -35,7 +36,7 @@ import java.util.Set;
 public final class TenantBackupScheduleReconciler implements Reconciler<TenantBackupSchedule> {
   public static final String NAME = "tenantbackupschedule";
   static final String BACKUPS = "schedule-backups";
-  static final String READY = "Ready";
+  static final String READY = BackupConditions.READY;
 
   private final BackupSchedulePlanner planner = new BackupSchedulePlanner();
   private final Clock clock;

@@ -1,5 +1,6 @@
 package dev.tenantry.operator.hibernation;
 
+import dev.tenantry.crds.tenant.TenantConditions;
 import dev.tenantry.crds.tenant.HibernationStatus;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,7 +25,7 @@ public record HibernationDecision(boolean asleep, boolean awake, String reason, 
   }
 
   /** The {@code Awake} condition's type. */
-  public static final String CONDITION = "Awake";
+  public static final String CONDITION = TenantConditions.AWAKE;
 
   /** A tenant without hibernation: always awake, no condition, nothing to recheck. */
   public static HibernationDecision none() {

@@ -44,7 +44,7 @@ public final class PlatformCaStore {
       return ca;
     }
     client.resource(new ConfigMapBuilder().withNewMetadata().withName(TenantryApi.CA_CONFIG_MAP).withNamespace(namespace)
-            .addToLabels("app.kubernetes.io/part-of", "tenantry").endMetadata()
+            .addToLabels(TenantryApi.PART_OF_LABEL, TenantryApi.PART_OF_VALUE).endMetadata()
             .withData(Map.of(TenantryApi.CA_CERTIFICATE_KEY, ca.certificatePem())).build())
         .fieldManager(TenantryApi.OPERATOR).forceConflicts().serverSideApply();
     return ca;
@@ -61,7 +61,7 @@ public final class PlatformCaStore {
             .withNewMetadata()
             .withName(SECRET_NAME)
             .withNamespace(namespace)
-            .addToLabels("app.kubernetes.io/part-of", "tenantry")
+            .addToLabels(TenantryApi.PART_OF_LABEL, TenantryApi.PART_OF_VALUE)
             .endMetadata()
             .withType("kubernetes.io/tls")
             .withData(Map.of("tls.crt", SecretData.encode(ca.certificatePem()), "tls.key", SecretData.encode(ca.keyPem())))

@@ -1,5 +1,6 @@
 package dev.tenantry.operator.policy;
 
+import dev.tenantry.crds.tenant.TenantConditions;
 import dev.tenantry.crds.plan.PlanPolicy;
 import dev.tenantry.operator.admission.HostClaims;
 import dev.tenantry.operator.admission.IngressAdmission;
@@ -23,7 +24,7 @@ import java.util.Optional;
 public record PolicyAudit(List<String> violations) {
 
   /** The condition type, True while an owner object breaks a rule of the plan. */
-  public static final String CONDITION = "PolicyViolation";
+  public static final String CONDITION = TenantConditions.POLICY_VIOLATION;
   /** At most this many objects are listed in the condition's message; the count says how many break a rule. */
   static final int LISTED = 10;
 

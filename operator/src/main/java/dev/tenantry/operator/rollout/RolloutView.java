@@ -1,5 +1,6 @@
 package dev.tenantry.operator.rollout;
 
+import dev.tenantry.crds.rollout.RolloutConditions;
 import dev.tenantry.crds.plan.RuntimeImage;
 import dev.tenantry.crds.rollout.RolloutPhase;
 import dev.tenantry.crds.rollout.TenantFailure;
@@ -22,9 +23,9 @@ import java.util.stream.Collectors;
 record RolloutView(RolloutFacts facts, String name, TenantRolloutSpec spec, TenantRolloutStatus before,
     Instant now, Long generation, List<Tenant> live, List<Tenant> ours) {
 
-  static final String PROGRESSING = "Progressing";
-  static final String COMPLETE = "Complete";
-  static final String DEGRADED = "Degraded";
+  static final String PROGRESSING = RolloutConditions.PROGRESSING;
+  static final String COMPLETE = RolloutConditions.COMPLETE;
+  static final String DEGRADED = RolloutConditions.DEGRADED;
   static final int LISTED_NAMES = 5;
 
   static RolloutView of(RolloutFacts facts) {

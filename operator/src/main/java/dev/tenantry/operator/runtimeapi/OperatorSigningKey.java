@@ -41,9 +41,9 @@ public final class OperatorSigningKey {
   static final String KEY_FIELD = "key.jwk";
   public static final String SUBJECT = TenantryApi.OPERATOR;
   /** Runtime role that opens the runtime's {@code /admin} endpoints and nothing else. */
-  public static final String BACKUP_ROLE = "platform-backup";
+  public static final String BACKUP_ROLE = TenantryApi.ROLE_PLATFORM_BACKUP;
   /** Opens the runtime's usage counters only (the idle check). */
-  public static final String OBSERVER_ROLE = "platform-observer";
+  public static final String OBSERVER_ROLE = TenantryApi.ROLE_PLATFORM_OBSERVER;
   private static final Logger LOG = LoggerFactory.getLogger(OperatorSigningKey.class);
 
   private final ECKey key;
@@ -62,7 +62,7 @@ public final class OperatorSigningKey {
     }
     ECKey key = generate();
     Secret secret = new SecretBuilder().withNewMetadata().withName(SECRET_NAME).withNamespace(namespace)
-        .addToLabels("app.kubernetes.io/part-of", "tenantry").endMetadata()
+        .addToLabels(TenantryApi.PART_OF_LABEL, TenantryApi.PART_OF_VALUE).endMetadata()
         .withData(Map.of(KEY_FIELD, SecretData.encode(key.toJSONString())))
         .build();
     try {
@@ -101,9 +101,9 @@ public final class OperatorSigningKey {
     Instant now = clock.instant();
     JWTClaimsSet claims = new JWTClaimsSet.Builder()
         .subject(SUBJECT)
-        .issuer("tenantry")
-        .claim("tenant", tenant)
-        .claim("roles", List.of(role))
+        .issuer(TenantryApi.TOKEN_ISSUER)
+        .claim(TenantryApi.TOKEN_TENANT_CLAIM, tenant)
+        .claim(TenantryApi.TOKEN_ROLES_CLAIM, List.of(role))
         .issueTime(Date.from(now))
         .expirationTime(Date.from(now.plus(ttl)))
         .jwtID(UUID.randomUUID().toString())

@@ -52,6 +52,8 @@ public class TenantTokens {
   private static final Logger LOG = LoggerFactory.getLogger(TenantTokens.class);
   public static final String TENANT_CLAIM = "tenant";
   public static final String ROLES_CLAIM = "roles";
+  /** The platform's issuer (the runtime does not depend on crds; a test holds these names to TenantryApi). */
+  public static final String ISSUER = "tenantry";
 
   private final String tenant;
   private final JwtDecoder decoder;
@@ -124,7 +126,7 @@ public class TenantTokens {
     try {
       JWTClaimsSet claims = new JWTClaimsSet.Builder()
           .subject(subject)
-          .issuer("tenantry")
+          .issuer(ISSUER)
           .claim(TENANT_CLAIM, tenant)
           .claim(ROLES_CLAIM, List.copyOf(roles))
           .issueTime(Date.from(now))

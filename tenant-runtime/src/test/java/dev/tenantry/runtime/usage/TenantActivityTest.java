@@ -31,6 +31,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
@@ -41,21 +42,22 @@ import org.springframework.http.MediaType;
  * messages do, an open subscription does for as long as it is open, and the platform's own calls
  * and refused calls do not.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantActivityTest {
-  @TempDir
-  static Path dir;
-  static ConfigurableApplicationContext runtime;
-  static ManagedChannel channel;
+  Path dir;
+  ConfigurableApplicationContext runtime;
+  ManagedChannel channel;
 
   @BeforeAll
-  static void start() {
+  void start(@TempDir Path dir) {
+    this.dir = dir;
     runtime = RuntimeTestSupport.start(RuntimeTestSupport.embedded(dir));
     channel = NettyChannelBuilder.forAddress("127.0.0.1", runtime.getBean(GrpcServer.class).port()).usePlaintext()
         .build();
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     channel.shutdownNow();
     runtime.close();
   }
@@ -160,7 +162,7 @@ class TenantActivityTest {
   }
 
   /** Asked as the control plane asks (this call itself does not count). */
-  static Instant lastActivity() {
+  Instant lastActivity() {
     return Instant.ofEpochMilli(TenantAdminGrpc.newBlockingStub(channel)
         .withCallCredentials(new BearerToken(RuntimeTestSupport.admin()))
         .getUsage(GetUsageRequest.getDefaultInstance()).getLastActivityUnixMillis());
@@ -173,7 +175,7 @@ class TenantActivityTest {
     return instant;
   }
 
-  static WebSocket connect() throws Exception {
+  WebSocket connect() throws Exception {
     return HttpClient.newHttpClient().newWebSocketBuilder()
         .header("Authorization", "Bearer " + RuntimeTestSupport.viewer())
         .buildAsync(URI.create("ws://127.0.0.1:" + RuntimeTestSupport.port(runtime) + "/ws/events"),

@@ -1,5 +1,6 @@
 package dev.tenantry.operator.tenant.model;
 
+import dev.tenantry.crds.tenant.TenantConditions;
 import dev.tenantry.crds.StorageType;
 import dev.tenantry.crds.TenantryApi;
 import dev.tenantry.crds.plan.Features;
@@ -54,7 +55,7 @@ public final class TenantModel {
   }
 
   /** Condition reason when the plan's runtime breaks the plan's own policy. */
-  public static final String POLICY_VIOLATION = "PolicyViolation";
+  public static final String POLICY_VIOLATION = TenantConditions.POLICY_VIOLATION;
 
   TenantModel(Tenant tenant, TenantPlan plan, PlatformSettings settings) {
     this(tenant, plan, settings, false, Optional.empty());
@@ -243,7 +244,7 @@ public final class TenantModel {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(TenantryApi.TENANT_LABEL, tenantName());
     labels.put(TenantryApi.MANAGED_BY_LABEL, TenantryApi.MANAGED_BY_VALUE);
-    labels.put("app.kubernetes.io/part-of", "tenantry");
+    labels.put(TenantryApi.PART_OF_LABEL, TenantryApi.PART_OF_VALUE);
     return labels;
   }
 
