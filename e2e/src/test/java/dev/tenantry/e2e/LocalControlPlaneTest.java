@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,18 +29,20 @@ import org.junit.jupiter.api.io.TempDir;
  * across a restart, nothing left running after stop.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalControlPlaneTest {
 
-  @TempDir static Path state;
-  static LocalCluster cluster;
+  Path state;
+  LocalCluster cluster;
 
   @BeforeAll
-  static void start() {
+  void start(@TempDir Path state) {
+    this.state = state;
     cluster = LocalCluster.start(state);
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  void stop() throws Exception {
     cluster.close();
     try (var pids = Files.list(state.resolve("pids"))) {
       assertThat(pids.toList()).as("no pid files left").isEmpty();

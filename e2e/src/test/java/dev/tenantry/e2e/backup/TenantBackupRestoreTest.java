@@ -52,6 +52,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,22 +66,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @WithKubeApiServer(controllers = {"namespace", "pvc-protection"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantBackupRestoreTest {
   static final String PLATFORM = "tenantry-system";
   static final ObjectMapper JSON = new ObjectMapper();
   /** The runtimes' REST port is plain HTTP inside the cluster (TLS ends at the ingress); gRPC is TLS. */
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  @TempDir static Path work;
-  static ECKey controlApiKey;
-  static KubernetesClient admin;
-  static LocalRuntimes runtimes;
-  static InProcessPlatform platform;
-  static Path backups;
-  static String acmeProjectsBeforeBackup;
+  Path work;
+  ECKey controlApiKey;
+  KubernetesClient admin;
+  LocalRuntimes runtimes;
+  InProcessPlatform platform;
+  Path backups;
+  String acmeProjectsBeforeBackup;
 
   @BeforeAll
-  static void startPlatform(KubeApiServer server, KubernetesClient client) throws Exception {
+  void startPlatform(KubeApiServer server, KubernetesClient client, @TempDir Path work) throws Exception {
+    this.work = work;
     admin = client;
     backups = work.resolve("backups");
     platform = InProcessPlatform.start(server, client, work, Map.of(
@@ -93,7 +96,7 @@ class TenantBackupRestoreTest {
   }
 
   @AfterAll
-  static void stopPlatform() {
+  void stopPlatform() {
     if (platform != null) {
       platform.close();
     }
@@ -316,18 +319,18 @@ class TenantBackupRestoreTest {
     assertThat(ready.getMessage()).contains("'61 * * * *'");
   }
 
-  static List<String> scheduled(String schedule) {
+  List<String> scheduled(String schedule) {
     return admin.resources(TenantBackup.class).withLabel("backup.tenantry.dev/schedule", schedule).list().getItems()
         .stream().map(b -> b.getMetadata().getName()).toList();
   }
 
   // ---- the platform
 
-  static void awaitTenantReady(String name) {
+  void awaitTenantReady(String name) {
     platform.awaitTenant(name, t -> t.getStatus().getPhase() == dev.tenantry.crds.tenant.Phase.Ready);
   }
 
-  static void deleteTenant(String name) {
+  void deleteTenant(String name) {
     admin.resources(Tenant.class).withName(name).delete();
     await().until(() -> admin.resources(Tenant.class).withName(name).get() == null);
     runtimes.stop(name);
@@ -341,12 +344,12 @@ class TenantBackupRestoreTest {
     return backup;
   }
 
-  static TenantBackup backUp(String name, String tenant, String ttl) {
+  TenantBackup backUp(String name, String tenant, String ttl) {
     admin.resource(backupOf(name, tenant, ttl)).create();
     return awaitBackup(name, BackupPhase.Completed);
   }
 
-  static TenantBackup awaitBackup(String name, BackupPhase phase) {
+  TenantBackup awaitBackup(String name, BackupPhase phase) {
     TenantBackup backup = await().until(() -> admin.resources(TenantBackup.class).withName(name).get(),
         b -> b != null && b.getStatus() != null && b.getStatus().getPhase() != null && b.getStatus().getPhase().finished());
     assertThat(backup.getStatus().getPhase()).as("backup %s: %s", name, backup.getStatus().getConditions())
@@ -354,14 +357,14 @@ class TenantBackupRestoreTest {
     return backup;
   }
 
-  static TenantRestore restore(String name, String backup, String target) {
+  TenantRestore restore(String name, String backup, String target) {
     TenantRestore restore = new TenantRestore();
     restore.setMetadata(new ObjectMetaBuilder().withName(name).build());
     restore.setSpec(new TenantRestoreSpec(backup, target));
     return admin.resource(restore).create();
   }
 
-  static TenantRestore awaitRestore(String name, BackupPhase phase) {
+  TenantRestore awaitRestore(String name, BackupPhase phase) {
     TenantRestore restore = await().until(() -> admin.resources(TenantRestore.class).withName(name).get(),
         r -> r != null && r.getStatus() != null && r.getStatus().getPhase() != null && r.getStatus().getPhase().finished());
     assertThat(restore.getStatus().getPhase()).as("restore %s: %s", name, restore.getStatus().getConditions())
@@ -384,23 +387,23 @@ class TenantBackupRestoreTest {
     assertThat(complete.getMessage()).contains(message);
   }
 
-  static String tlsCertificate(String tenant) {
+  String tlsCertificate(String tenant) {
     return admin.secrets().inNamespace(TenantryApi.namespaceOf(tenant)).withName("runtime-tls").get()
         .getData().get("tls.crt");
   }
 
   // ---- the tenants' own APIs, as their users call them
 
-  static String token(String tenant, List<String> roles) {
+  String token(String tenant, List<String> roles) {
     return platform.users().token(tenant, roles);
   }
 
-  static java.security.cert.X509Certificate platformCa() {
+  java.security.cert.X509Certificate platformCa() {
     return CertificateAuthority.Pem.parseCertificate(admin.configMaps().inNamespace(PLATFORM)
         .withName(TenantryApi.CA_CONFIG_MAP).get().getData().get(TenantryApi.CA_CERTIFICATE_KEY));
   }
 
-  static HttpRequest request(String tenant, String tokenTenant, String method, String path, Object body)
+  HttpRequest request(String tenant, String tokenTenant, String method, String path, Object body)
       throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
             + runtimes.get(tenant).httpPort() + path))
@@ -411,19 +414,19 @@ class TenantBackupRestoreTest {
             .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
   }
 
-  static HttpResponse<String> call(String tenant, String tokenTenant, String method, String path, Object body)
+  HttpResponse<String> call(String tenant, String tokenTenant, String method, String path, Object body)
       throws Exception {
     return HTTP.send(request(tenant, tokenTenant, method, path, body), HttpResponse.BodyHandlers.ofString());
   }
 
-  static String createProjectOverRest(String tenant, String name) throws Exception {
+  String createProjectOverRest(String tenant, String name) throws Exception {
     HttpResponse<String> created = call(tenant, tenant, "POST", "/api/v1/projects", Map.of("name", name));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return JSON.readTree(created.body()).path("id").asText();
   }
 
   /** Projects over REST and gRPC, tasks, a move and a comment. */
-  static void fillWithWork(String tenant) throws Exception {
+  void fillWithWork(String tenant) throws Exception {
     String alpha = createProjectOverRest(tenant, "Alpha");
     for (String title : List.of("first", "second", "third")) {
       HttpResponse<String> task = call(tenant, tenant, "POST", "/api/v1/projects/" + alpha + "/tasks",
@@ -450,14 +453,14 @@ class TenantBackupRestoreTest {
   }
 
   /** The projects as a user sees them, with their ids, names and versions. */
-  static String projects(String tenant, String tokenTenant) throws Exception {
+  String projects(String tenant, String tokenTenant) throws Exception {
     HttpResponse<String> listed = call(tenant, tokenTenant, "GET", "/api/v1/projects?limit=200", null);
     assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
     return JSON.readTree(listed.body()).path("items").toString();
   }
 
   /** The runtime's event log as its platform export gives it (a token of the platform's backup role). */
-  static List<String> events(String tenant, Long upTo) throws Exception {
+  List<String> events(String tenant, Long upTo) throws Exception {
     HttpResponse<String> log = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + runtimes.get(tenant).httpPort() + "/admin/v1/event-log" + (upTo == null ? "" : "?upTo=" + upTo)))
             .header("Authorization", "Bearer " + token(tenant, List.of("platform-backup"))).build(),
@@ -466,7 +469,7 @@ class TenantBackupRestoreTest {
     return log.body().lines().skip(1).toList();
   }
 
-  static long eventLogHead(String tenant) throws Exception {
+  long eventLogHead(String tenant) throws Exception {
     return events(tenant, null).size();
   }
 }

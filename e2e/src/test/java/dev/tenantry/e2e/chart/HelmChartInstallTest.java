@@ -53,7 +53,7 @@ class HelmChartInstallTest {
   static final String OPERATOR_USER = "system:serviceaccount:" + Chart.NAMESPACE + ":tenantry-operator";
   static final String CONTROL_API_USER = "system:serviceaccount:" + Chart.NAMESPACE + ":tenantry-control-api";
 
-  @TempDir static Path temp;
+  @TempDir Path temp;
 
   @Test
   @Order(1)

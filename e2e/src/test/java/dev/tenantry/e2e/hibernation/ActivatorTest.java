@@ -53,6 +53,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
@@ -72,18 +73,19 @@ import reactor.netty.http.client.HttpClient;
  */
 @WithKubeApiServer(controllers = {"namespace"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ActivatorTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String ACTIVATOR_IP = "192.0.2.10";
 
-  @TempDir static Path work;
-  static KubernetesClient admin;
-  static LocalRuntimes runtimes;
-  static TenantUsers users;
-  static InProcessPlatform platform;
-  static Activator activator;
-  static Activator impatient;
-  static String clusterIp;
+  Path work;
+  KubernetesClient admin;
+  LocalRuntimes runtimes;
+  TenantUsers users;
+  InProcessPlatform platform;
+  Activator activator;
+  Activator impatient;
+  String clusterIp;
 
   /** An answer to a call made through an activator. */
   record Answer(int status, HttpHeaders headers, String body) {
@@ -93,7 +95,8 @@ class ActivatorTest {
   }
 
   @BeforeAll
-  static void startPlatform(KubeApiServer server, KubernetesClient client) throws Exception {
+  void startPlatform(KubeApiServer server, KubernetesClient client, @TempDir Path work) throws Exception {
+    this.work = work;
     admin = client;
     platform = InProcessPlatform.start(server, client, work, Map.of());
     runtimes = platform.runtimes();
@@ -109,7 +112,7 @@ class ActivatorTest {
    * copied into tenants' Endpoints (the API server refuses loopback there); the test calls the
    * activator on this host directly.
    */
-  static void publishActivator() {
+  void publishActivator() {
     admin.resource(new ServiceBuilder().withNewMetadata().withName(TenantryApi.ACTIVATOR_SERVICE)
         .withNamespace(InProcessPlatform.PLATFORM_NAMESPACE).endMetadata().withNewSpec()
         .addNewPort().withName("http").withPort(8080).withProtocol("TCP").endPort()
@@ -122,7 +125,7 @@ class ActivatorTest {
   }
 
   @AfterAll
-  static void stopPlatform() {
+  void stopPlatform() {
     if (activator != null) {
       activator.close();
     }
@@ -377,7 +380,7 @@ class ActivatorTest {
   }
 
   /** A running pod of {@code namespace} at {@code address}, as a kubelet reports it. */
-  static void callerPod(String namespace, String name, String address) {
+  void callerPod(String namespace, String name, String address) {
     admin.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(name)
         .withNamespace(namespace).endMetadata().withNewSpec().addNewContainer().withName("client")
         .withImage("tenantry.local/pause:3.2").endContainer().endSpec().build()).create();
@@ -419,12 +422,12 @@ class ActivatorTest {
   }
 
   /** gRPC over TLS to the activator's gRPC port, naming the tenant's Service as the server (its certificate's name). */
-  static ManagedChannel grpcThrough(Activator through, String tenant) throws Exception {
+  ManagedChannel grpcThrough(Activator through, String tenant) throws Exception {
     return grpcThrough(through, tenant, "127.0.0.1");
   }
 
   /** As above, from the local address {@code from}. */
-  static ManagedChannel grpcThrough(Activator through, String tenant, String from) throws Exception {
+  ManagedChannel grpcThrough(Activator through, String tenant, String from) throws Exception {
     byte[] ca = Base64.getDecoder().decode(admin.secrets().inNamespace(TenantryApi.namespaceOf(tenant))
         .withName("runtime-tls").get().getData().get("ca.crt"));
     return NettyChannelBuilder.forAddress("127.0.0.1", through.grpcPort())
@@ -440,14 +443,14 @@ class ActivatorTest {
         .build();
   }
 
-  static void hibernate(String tenant) {
+  void hibernate(String tenant) {
     admin.resources(Tenant.class).withName(tenant).patch(PatchContext.of(PatchType.JSON_MERGE),
         Serialization.asJson(Map.of("metadata", Map.of("annotations",
             Map.of(TenantryApi.HIBERNATE_REQUESTED_AT_ANNOTATION, Instant.now().toString())))));
   }
 
   /** Asleep, its Service selecting nothing and its Endpoints naming the activator. */
-  static void awaitHeldByActivator(String tenant) {
+  void awaitHeldByActivator(String tenant) {
     platform.awaitTenant(tenant, t -> t.getStatus().getPhase() == Phase.Hibernated);
     await().until(() -> {
       var endpoints = admin.endpoints().inNamespace(TenantryApi.namespaceOf(tenant)).withName(TenantryApi.RUNTIME_SERVICE).get();
@@ -460,7 +463,7 @@ class ActivatorTest {
     });
   }
 
-  static Service service(String tenant) {
+  Service service(String tenant) {
     return admin.services().inNamespace(TenantryApi.namespaceOf(tenant)).withName(TenantryApi.RUNTIME_SERVICE).get();
   }
 

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,17 +45,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @WithKubeApiServer(controllers = {"namespace"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantHibernationTest {
 
-  @TempDir static Path work;
-  static KubernetesClient admin;
-  static LocalRuntimes runtimes;
-  static TenantUsers users;
-  static InProcessPlatform platform;
-  static String projectMadeBeforeSleep;
+  Path work;
+  KubernetesClient admin;
+  LocalRuntimes runtimes;
+  TenantUsers users;
+  InProcessPlatform platform;
+  String projectMadeBeforeSleep;
 
   @BeforeAll
-  static void startPlatform(KubeApiServer server, KubernetesClient client) throws Exception {
+  void startPlatform(KubeApiServer server, KubernetesClient client, @TempDir Path work) throws Exception {
+    this.work = work;
     admin = client;
     platform = InProcessPlatform.start(server, client, work, Map.of());
     runtimes = platform.runtimes();
@@ -62,7 +65,7 @@ class TenantHibernationTest {
   }
 
   @AfterAll
-  static void stopPlatform() {
+  void stopPlatform() {
     if (platform != null) {
       platform.close();
     }
@@ -188,23 +191,23 @@ class TenantHibernationTest {
     assertThat(deployment("lost").getSpec().getReplicas()).isPositive();
   }
 
-  static String createProject(String tenant, String name) throws Exception {
+  String createProject(String tenant, String name) throws Exception {
     HttpResponse<String> created = users.call(tenant, "POST", "/api/v1/projects", Map.of("name", name));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.body()).path("id").asText();
   }
 
   /** As kubectl annotate does: a merge patch, which the operator's status writes cannot conflict with. */
-  static void annotate(String tenant, Map<String, String> annotations) {
+  void annotate(String tenant, Map<String, String> annotations) {
     admin.resources(Tenant.class).withName(tenant).patch(PatchContext.of(PatchType.JSON_MERGE),
         Serialization.asJson(Map.of("metadata", Map.of("annotations", annotations))));
   }
 
-  static Phase phase(String name) {
+  Phase phase(String name) {
     return admin.resources(Tenant.class).withName(name).get().getStatus().getPhase();
   }
 
-  static Deployment deployment(String tenant) {
+  Deployment deployment(String tenant) {
     return admin.apps().deployments().inNamespace(TenantryApi.namespaceOf(tenant)).withName(TenantryApi.RUNTIME_SERVICE)
         .get();
   }

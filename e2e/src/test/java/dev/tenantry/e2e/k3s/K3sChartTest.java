@@ -38,6 +38,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.k3s.K3sContainer;
@@ -50,19 +51,21 @@ import org.testcontainers.utility.MountableFile;
  * Where Docker is missing the class is skipped with that reason; {@code node.LocalNodeTest}
  * proves the same path (and more) on a real local node without Docker.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class K3sChartTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String K3S_IMAGE = System.getProperty("tenantry.k3s.image", "rancher/k3s:v1.30.4-k3s1");
 
-  static K3sContainer k3s;
-  static KubernetesClient kube;
+  K3sContainer k3s;
+  KubernetesClient kube;
 
-  @TempDir static Path temp;
+  Path temp;
 
   static final boolean DOCKER = DockerClientFactory.instance().isDockerAvailable();
 
   @BeforeAll
-  static void installThePlatformInK3s() throws Exception {
+  void installThePlatformInK3s(@TempDir Path temp) throws Exception {
+    this.temp = temp;
     if (!DOCKER) {
       return;
     }
@@ -87,7 +90,7 @@ class K3sChartTest {
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     if (kube != null) {
       kube.close();
     }

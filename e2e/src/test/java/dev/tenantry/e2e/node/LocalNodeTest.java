@@ -51,6 +51,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -62,19 +63,20 @@ import org.junit.jupiter.api.TestMethodOrder;
  * node's address) and NetworkPolicy enforcement (the bridge CNI ignores policies).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalNodeTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final Duration PROVISIONING = Duration.ofMinutes(5);
   static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
-  static LocalPlatform platform;
-  static KubernetesClient kube;
-  static HttpClient http;
-  static URI controlApi;
-  static String adminToken;
+  LocalPlatform platform;
+  KubernetesClient kube;
+  HttpClient http;
+  URI controlApi;
+  String adminToken;
 
   @BeforeAll
-  static void bringUpThePlatform() {
+  void bringUpThePlatform() {
     platform = LocalPlatform.start(TenantryCrds.checkout().resolve("e2e/target/local-node"));
     kube = platform.kube;
     http = platform.http;
@@ -83,7 +85,7 @@ class LocalNodeTest {
   }
 
   @AfterAll
-  static void stopAndPutTheHostBack() throws Exception {
+  void stopAndPutTheHostBack() throws Exception {
     if (platform == null) {
       return;
     }
@@ -300,7 +302,7 @@ class LocalNodeTest {
   }
 
   /** The status line the probe pod heard, once it has ended. */
-  static String awaitProbe(KubernetesClient as, String namespace, String name) {
+  String awaitProbe(KubernetesClient as, String namespace, String name) {
     String[] heard = new String[1];
     waitUntil("the probe " + name + " in " + namespace + " to end", Duration.ofMinutes(3), () -> {
       Pod pod = as.pods().inNamespace(namespace).withName(name).get();
@@ -597,26 +599,26 @@ class LocalNodeTest {
     assertThat(projects.at("/projects/items/0/name").asText()).isEqualTo("Kept by e2e-r1");
   }
 
-  static String rolloutPhase(String name) throws Exception {
+  String rolloutPhase(String name) throws Exception {
     HttpResponse<String> answer = controlRest("GET", "/api/v1/rollouts/" + name, Map.of());
     return answer.statusCode() == 200 ? JSON.readTree(answer.body()).path("phase").asText() : null;
   }
 
   // ------------------------------------------------------------------------------------------
 
-  static JsonNode controlGraphQl(String query, Map<String, Object> variables) throws Exception {
+  JsonNode controlGraphQl(String query, Map<String, Object> variables) throws Exception {
     return platform.graphql(query, variables);
   }
 
-  static HttpResponse<String> controlRest(String method, String path, Object body) throws Exception {
+  HttpResponse<String> controlRest(String method, String path, Object body) throws Exception {
     return platform.rest(method, path, body);
   }
 
-  static String tenantToken(String tenant) throws Exception {
+  String tenantToken(String tenant) throws Exception {
     return platform.tenantToken(tenant);
   }
 
-  static JsonNode runtimeGraphQl(URI runtime, String token, String query) throws Exception {
+  JsonNode runtimeGraphQl(URI runtime, String token, String query) throws Exception {
     ObjectNode request = JSON.createObjectNode().put("query", query);
     HttpResponse<String> answer = http.send(HttpRequest.newBuilder(runtime.resolve("/graphql"))
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
@@ -627,7 +629,7 @@ class LocalNodeTest {
     return body.path("data");
   }
 
-  static URI runtimeUri(String tenant) {
+  URI runtimeUri(String tenant) {
     return platform.runtimeUri(tenant);
   }
 
@@ -636,7 +638,7 @@ class LocalNodeTest {
   }
 
   /** gRPC over TLS to the tenant's Service, trusting the platform CA, naming the Service as its certificate does. */
-  static ManagedChannel grpcChannel(URI runtime, String tenant) throws Exception {
+  ManagedChannel grpcChannel(URI runtime, String tenant) throws Exception {
     return grpcChannel(runtime, tenant, kube);
   }
 
@@ -661,7 +663,7 @@ class LocalNodeTest {
     }
   }
 
-  static void waitUntil(String what, Duration timeout, Callable<Boolean> condition, String namespace) {
+  void waitUntil(String what, Duration timeout, Callable<Boolean> condition, String namespace) {
     platform.waitUntil(what, timeout, condition, namespace);
   }
 }

@@ -53,6 +53,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The paths between tenants, tried as their owners would: another tenant's or the platform's
@@ -63,6 +64,7 @@ import org.junit.jupiter.api.Test;
  * has its allowed counterpart.
  */
 @WithKubeApiServer(controllers = "clusterrole-aggregation")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantBoundaryTest {
 
   static final String NINA = "nina@north.example";
@@ -70,17 +72,17 @@ class TenantBoundaryTest {
   static final String NORTH = "tenant-north";
   static final String SOUTH_HOST = "shop.south.example";
 
-  static KubeApiServer apiServer;
-  static TenantryOperator operator;
-  static KubernetesClient asOperator;
-  static KubernetesClient alice;
-  static KubernetesClient nina;
-  static KubernetesClient sam;
-  static KubernetesClient replicaSetController;
-  static Kubectl kubectl;
+  KubeApiServer apiServer;
+  TenantryOperator operator;
+  KubernetesClient asOperator;
+  KubernetesClient alice;
+  KubernetesClient nina;
+  KubernetesClient sam;
+  KubernetesClient replicaSetController;
+  Kubectl kubectl;
 
   @BeforeAll
-  static void startOperatorWithItsWebhooks(KubeApiServer server, KubernetesClient admin) throws Exception {
+  void startOperatorWithItsWebhooks(KubeApiServer server, KubernetesClient admin) throws Exception {
     apiServer = server;
     TenantryCrds.installExamplePlans(admin);
     OperatorFixture.publishJwks(admin, OperatorFixture.JWKS);
@@ -121,7 +123,7 @@ class TenantBoundaryTest {
   }
 
   @AfterAll
-  static void close() {
+  void close() {
     TenantIsolationTest.closeAll(alice, nina, sam, replicaSetController, operator, asOperator);
   }
 

@@ -53,6 +53,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -65,6 +66,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @WithKubeApiServer(controllers = "clusterrole-aggregation")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantIsolationTest {
 
   static final String ALICE = "alice@acme.example";
@@ -77,17 +79,17 @@ class TenantIsolationTest {
   /** Review kinds every authenticated user may create by design; they store nothing. */
   static final Set<String> REVIEW_KINDS = Set.of("selfsubjectaccessreviews", "selfsubjectrulesreviews");
 
-  static TenantryOperator operator;
-  static KubernetesClient asOperator;
-  static KubernetesClient alice;
-  static KubernetesClient bob;
-  static KubernetesClient carol;
-  static Kubectl kubectl;
+  TenantryOperator operator;
+  KubernetesClient asOperator;
+  KubernetesClient alice;
+  KubernetesClient bob;
+  KubernetesClient carol;
+  Kubectl kubectl;
   /** The identity that makes the runtime's pods from its Deployment, with the bootstrap RBAC it has. */
-  static KubernetesClient replicaSetController;
+  KubernetesClient replicaSetController;
 
   @BeforeAll
-  static void startOperatorWithItsWebhooks(KubeApiServer server, KubernetesClient admin) throws Exception {
+  void startOperatorWithItsWebhooks(KubeApiServer server, KubernetesClient admin) throws Exception {
     TenantryCrds.installExamplePlans(admin);
     OperatorFixture.publishJwks(admin, OperatorFixture.JWKS);
     admin.resource(plan("relaxed", policy -> {
@@ -115,7 +117,7 @@ class TenantIsolationTest {
   }
 
   @AfterAll
-  static void close() {
+  void close() {
     closeAll(alice, bob, carol, replicaSetController, operator, asOperator);
   }
 
@@ -495,7 +497,7 @@ class TenantIsolationTest {
         .endTemplate().endSpec().build();
   }
 
-  static void assertRefused(Pod pod, String expected) {
+  void assertRefused(Pod pod, String expected) {
     assertThat(refusal(alice, pod)).contains(expected);
   }
 

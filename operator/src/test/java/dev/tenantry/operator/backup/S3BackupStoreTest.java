@@ -24,6 +24,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -36,15 +37,17 @@ import software.amazon.awssdk.services.s3.S3Client;
  * AWS signature v4 required): an archive written, read back to the byte and checked, listed
  * under its key, deleted; a missing archive and a server that is down each a clear error.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class S3BackupStoreTest {
   static final String ACCESS_KEY = "tenantry-test";
   static final String SECRET_KEY = "tenantry-test-secret";
-  @TempDir static Path dir;
-  static Process s3proxy;
-  static S3Settings settings;
+  Path dir;
+  Process s3proxy;
+  S3Settings settings;
 
   @BeforeAll
-  static void startS3Server() throws Exception {
+  void startS3Server(@TempDir Path dir) throws Exception {
+    this.dir = dir;
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -77,7 +80,7 @@ class S3BackupStoreTest {
   }
 
   @AfterAll
-  static void stopS3Server() throws InterruptedException {
+  void stopS3Server() throws InterruptedException {
     if (s3proxy != null && s3proxy.isAlive()) {
       s3proxy.destroy();
       s3proxy.waitFor(20, TimeUnit.SECONDS);

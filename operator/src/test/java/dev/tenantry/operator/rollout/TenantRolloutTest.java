@@ -49,6 +49,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,17 +60,18 @@ import org.junit.jupiter.api.io.TempDir;
  * every moment, not only at the end.
  */
 @WithKubeApiServer
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantRolloutTest {
   static final String OLD = "tenantry/tenant-runtime:0.1.0";
   static final String NEW = "tenantry/tenant-runtime:0.2.0";
   static final String BROKEN = "tenantry/tenant-runtime:broken";
 
-  static TenantryOperator operator;
-  static SimulatedRuntimePods pods;
+  TenantryOperator operator;
+  SimulatedRuntimePods pods;
   FleetWatch watch;
 
   @BeforeAll
-  static void start(KubernetesClient client) {
+  void start(KubernetesClient client) {
     TenantryCrds.installExamplePlans(client);
     OperatorFixture.publishJwks(client, OperatorFixture.JWKS);
     pods = SimulatedRuntimePods.start(client, image -> !image.endsWith(":broken"));
@@ -77,7 +79,7 @@ class TenantRolloutTest {
   }
 
   @AfterAll
-  static void stop(KubernetesClient client) {
+  void stop(KubernetesClient client) {
     try {
       client.resources(TenantRollout.class).delete();
       client.resources(Tenant.class).delete();

@@ -36,17 +36,19 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /** The operator in-process against a real API server: what one Tenant turns into. */
 @WithKubeApiServer
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TenantProvisioningTest {
 
-  static TenantryOperator operator;
+  TenantryOperator operator;
   static final io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter SPANS =
       io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
 
   @BeforeAll
-  static void startOperator(KubernetesClient client) {
+  void startOperator(KubernetesClient client) {
     TenantryCrds.installExamplePlans(client);
     OperatorFixture.publishJwks(client, OperatorFixture.JWKS);
     operator = TenantryOperator.start(OperatorFixture.config(), client, Clock.systemUTC(),
@@ -55,7 +57,7 @@ class TenantProvisioningTest {
 
   /** Deletes every tenant through the operator, so no tenant database is left on the shared PostgreSQL. */
   @AfterAll
-  static void deleteTenantsAndStopOperator(KubernetesClient client) {
+  void deleteTenantsAndStopOperator(KubernetesClient client) {
     try {
       client.resources(Tenant.class).delete();
       await().until(() -> client.resources(Tenant.class).list().getItems().isEmpty());
