@@ -1,13 +1,16 @@
 package dev.tenantry.controlapi;
 
+import dev.tenantry.web.json.StrictJsonCodecs;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
 
 /** Entry point of the control API: the admins' API and console over the Tenant resources. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@Import(StrictJsonCodecs.class)
 public class ControlApiApplication {
   public static void main(String[] args) {
     SpringApplication application = new SpringApplication(ControlApiApplication.class);

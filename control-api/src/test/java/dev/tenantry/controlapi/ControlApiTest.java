@@ -171,7 +171,15 @@ class ControlApiTest {
         new Bad(Map.of("name", "badowner", "plan", "free", "owners", List.of(Map.of("kind", "Robot", "name", "r"))),
             400, "owners"),
         new Bad(Map.of("name", "badstore", "plan", "free", "storageType", "Mongo"), 400, "storageType"),
-        new Bad(Map.of("name", "taken", "plan", "free"), 409, "name"))) {
+        new Bad(Map.of("name", "taken", "plan", "free"), 409, "name"),
+        // misspelt, mistyped or out of range: refused by name, never dropped or coerced
+        new Bad(Map.of("name", "typo", "plan", "free", "replica", 2), 400, "replica"),
+        new Bad(Map.of("name", "typo", "plan", "free", "owners", List.of(Map.of("kind", "User", "nmae", "ann"))),
+            400, "owners[0].nmae"),
+        new Bad(Map.of("name", "typo", "plan", "free", "replicas", "2"), 400, "replicas"),
+        new Bad(Map.of("name", "typo", "plan", "free", "replicas", 1.5), 400, "replicas"),
+        new Bad(Map.of("name", "typo", "plan", "free", "replicas", 21), 400, "replicas"),
+        new Bad(Map.of("name", 7, "plan", "free"), 400, "name"))) {
       create(admin, bad.body()).expectStatus().isEqualTo(bad.status())
           .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
           .expectBody().jsonPath("$.field").isEqualTo(bad.field());
@@ -179,7 +187,14 @@ class ControlApiTest {
     assertThat(client.resources(Tenant.class).list().getItems()).extracting(t -> t.getMetadata().getName())
         .containsExactly("taken");
     http.post().uri("/api/v1/tenants").headers(h -> h.setBearerAuth(admin)).contentType(MediaType.APPLICATION_JSON)
-        .bodyValue("{\"name\": ").exchange().expectStatus().isBadRequest();
+        .bodyValue("{\"name\": ").exchange().expectStatus().isBadRequest()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.detail").value(d -> assertThat(d.toString()).startsWith("malformed JSON"));
+    http.post().uri("/api/v1/tenants").headers(h -> h.setBearerAuth(admin)).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("name", "typo", "plan", "free", "replica", 2)).exchange()
+        .expectBody().jsonPath("$.detail").value(d -> assertThat(d.toString())
+            .isEqualTo("unknown field 'replica'; known fields: deletionPolicy, displayName, ingressHost, name, owners, "
+                + "plan, replicas, storageType"));
   }
 
   @Test

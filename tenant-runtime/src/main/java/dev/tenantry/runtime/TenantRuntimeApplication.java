@@ -1,13 +1,16 @@
 package dev.tenantry.runtime;
 
+import dev.tenantry.web.json.StrictJsonCodecs;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
 
 /** Entry point of the tenant runtime: one tenant's work tracker over REST, GraphQL, gRPC and WebSocket. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@Import(StrictJsonCodecs.class)
 public class TenantRuntimeApplication {
   public static void main(String[] args) {
     SpringApplication application = new SpringApplication(TenantRuntimeApplication.class);

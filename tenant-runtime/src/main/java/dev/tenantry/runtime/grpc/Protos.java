@@ -66,8 +66,16 @@ final class Protos {
     return TaskStatus.valueOf(status.name());
   }
 
-  /** The domain status; UNSPECIFIED is null (no filter, or an error where a status is required). */
-  static dev.tenantry.runtime.task.TaskStatus status(TaskStatus status) {
+  /**
+   * The domain status of a request's status field; UNSPECIFIED is null (no filter, or an error
+   * where a status is required). A number this server does not know (a newer client's value) is
+   * refused rather than read as unspecified.
+   */
+  static dev.tenantry.runtime.task.TaskStatus status(int value) {
+    TaskStatus status = TaskStatus.forNumber(value);
+    if (status == null) {
+      throw new DomainException.Invalid("status", "unknown status value " + value + "; must be TODO, IN_PROGRESS or DONE");
+    }
     return switch (status) {
       case TODO -> dev.tenantry.runtime.task.TaskStatus.TODO;
       case IN_PROGRESS -> dev.tenantry.runtime.task.TaskStatus.IN_PROGRESS;

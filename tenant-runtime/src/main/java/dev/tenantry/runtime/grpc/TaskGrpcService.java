@@ -61,7 +61,7 @@ final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
   @Override
   public void listTasks(ListTasksRequest request, StreamObserver<ListTasksResponse> observer) {
     Reactive.unary(Mono.defer(() -> tasks.list(Protos.id("project_id", request.getProjectId()),
-            new TaskFilter(Protos.status(request.getStatus()), Protos.emptyToNull(request.getAssignee()),
+            new TaskFilter(Protos.status(request.getStatusValue()), Protos.emptyToNull(request.getAssignee()),
                 Protos.emptyToNull(request.getLabel())),
             request.getPageToken(), request.getPageSize())),
         page -> ListTasksResponse.newBuilder().addAllTasks(page.items().stream().map(Protos::task).toList())
@@ -89,7 +89,7 @@ final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
   public void moveTask(MoveTaskRequest request, StreamObserver<Task> observer) {
     var actor = GrpcAuthentication.ACTOR.get();
     Reactive.unary(Mono.defer(() -> {
-      var status = Protos.status(request.getStatus());
+      var status = Protos.status(request.getStatusValue());
       if (status == null) {
         throw new DomainException.Invalid("status", "must be TODO, IN_PROGRESS or DONE");
       }

@@ -2,10 +2,11 @@ package dev.tenantry.runtime.rest;
 
 import dev.tenantry.runtime.backup.EventLogController;
 import dev.tenantry.runtime.store.DomainException;
-import org.springframework.core.codec.DecodingException;
+import dev.tenantry.web.json.BodyProblems;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -44,37 +45,16 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(DataBufferLimitException.class)
   ProblemDetail tooLarge(DataBufferLimitException e) {
-    return problem(HttpStatus.PAYLOAD_TOO_LARGE, "Payload Too Large", "request body exceeds the limit: " + e.getMessage());
+    return BodyProblems.tooLarge(e);
   }
 
   @Override
   protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException e, HttpHeaders headers,
-      org.springframework.http.HttpStatusCode status, ServerWebExchange exchange) {
-    Throwable cause = e.getMostSpecificCause();
-    if (cause instanceof DataBufferLimitException limit) {
-      return Mono.just(ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(tooLarge(limit)));
-    }
-    String detail = cause instanceof DecodingException || e.getCause() instanceof DecodingException
-        ? "malformed JSON or a value of the wrong type: " + firstLine(cause.getMessage())
-        : firstLine(e.getReason() != null ? e.getReason() + ": " + cause.getMessage() : cause.getMessage());
-    ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Invalid request", detail);
-    if (e.getMethodParameter() != null && e.getMethodParameter().getParameterName() != null) {
-      problem.setProperty("field", e.getMethodParameter().getParameterName());
-    }
-    return Mono.just(ResponseEntity.badRequest().body(problem));
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "invalid input";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+      HttpStatusCode status, ServerWebExchange exchange) {
+    return Mono.just(BodyProblems.of(e));
   }
 
   static ProblemDetail problem(HttpStatus status, String title, String detail) {
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-    problem.setTitle(title);
-    return problem;
+    return BodyProblems.problem(status, title, detail, null);
   }
 }

@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,6 +39,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 public class EventsWebSocketHandler implements WebSocketHandler {
+  /** The fields each client message may carry; any other is refused, never ignored. */
+  private static final Map<String, Set<String>> MESSAGE_FIELDS = Map.of(
+      "subscribe", Set.of("type", "projectId", "since"),
+      "unsubscribe", Set.of("type", "projectId"),
+      "ping", Set.of("type"));
   public static final CloseStatus SLOW_CONSUMER = new CloseStatus(1013, "slow consumer: resume from your last sequence");
   static final String ALL_PROJECTS = "*";
 
@@ -100,6 +107,11 @@ public class EventsWebSocketHandler implements WebSocketHandler {
       return reply(session, outbound, error("bad_message", "not JSON: " + e.getOriginalMessage()));
     }
     String type = request.path("type").asString("");
+    String unknown = unknownField(type, request);
+    if (unknown != null) {
+      return reply(session, outbound, error("bad_message", "unknown field '" + unknown + "' in " + type
+          + "; known fields: " + String.join(", ", new TreeSet<>(MESSAGE_FIELDS.get(type)))));
+    }
     return switch (type) {
       case "subscribe" -> subscribe(session, request, outbound, subscriptions);
       case "unsubscribe" -> {
@@ -126,7 +138,8 @@ public class EventsWebSocketHandler implements WebSocketHandler {
       return reply(session, outbound, error("bad_message", "projectId must be a UUID (or omitted for every project)"));
     }
     JsonNode sinceNode = request.path("since");
-    if (!sinceNode.isMissingNode() && !sinceNode.isNull() && (!sinceNode.canConvertToLong() || sinceNode.asLong() < 0)) {
+    if (!sinceNode.isMissingNode() && !sinceNode.isNull() && (!sinceNode.isIntegralNumber() || !sinceNode.canConvertToLong()
+        || sinceNode.asLong() < 0)) {
       return reply(session, outbound, error("bad_message", "since must be a sequence number >= 0"));
     }
     long since = sinceNode.isMissingNode() || sinceNode.isNull() ? bus.lastPublished() : sinceNode.asLong();
@@ -182,6 +195,13 @@ public class EventsWebSocketHandler implements WebSocketHandler {
     synchronized (outbound) {
       return outbound.tryEmitNext(text).isSuccess();
     }
+  }
+
+  /** The first field a message of a known type carries that the protocol does not have, else null. */
+  private static String unknownField(String type, JsonNode request) {
+    Set<String> known = MESSAGE_FIELDS.get(type);
+    return known == null || !request.isObject() ? null
+        : request.propertyNames().stream().filter(name -> !known.contains(name)).findFirst().orElse(null);
   }
 
   private static Map<String, Object> error(String code, String message) {

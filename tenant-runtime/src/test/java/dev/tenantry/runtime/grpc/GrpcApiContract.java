@@ -118,6 +118,11 @@ public abstract class GrpcApiContract {
         .setStatus(TaskStatus.DONE).setExpectedVersion(7).build()), Status.Code.ABORTED, "version 1");
     assertCode(() -> tasks(member()).moveTask(MoveTaskRequest.newBuilder().setId(task.getId()).build()),
         Status.Code.INVALID_ARGUMENT, "status");
+    // a newer client's enum value this server does not know: refused, not read as "no status"
+    assertCode(() -> tasks(member()).moveTask(MoveTaskRequest.newBuilder().setId(task.getId())
+        .setStatusValue(7).build()), Status.Code.INVALID_ARGUMENT, "unknown status value 7");
+    assertCode(() -> tasks(viewer()).listTasks(ListTasksRequest.newBuilder().setProjectId(project.getId())
+        .setStatusValue(9).build()), Status.Code.INVALID_ARGUMENT, "unknown status value 9");
     assertCode(() -> TaskServiceGrpc.newBlockingStub(channel).getTask(GetTaskRequest.newBuilder()
         .setId(task.getId()).build()), Status.Code.UNAUTHENTICATED, "missing bearer token");
     assertCode(() -> tasks(otherTenant()).getTask(GetTaskRequest.newBuilder().setId(task.getId()).build()),

@@ -193,6 +193,53 @@ public abstract class RestApiContract {
   }
 
   @Test
+  void anUnknownFieldAWrongTypeOrAnOutOfRangeNumberIsRefusedByNameAndWritesNothing() {
+    String projectId = createProject("Strict input");
+    String tasks = "/api/v1/projects/" + projectId + "/tasks";
+    post(tasks, member(), Map.of("title", "x", "statuz", "DONE")).expectStatus().isBadRequest()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.field").isEqualTo("statuz")
+        .jsonPath("$.detail").value(d -> assertThat(d.toString())
+            .startsWith("unknown field 'statuz'").contains("known fields: ").contains("title"));
+    post(tasks, member(), Map.of("title", 5)).expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.field").isEqualTo("title")
+        .jsonPath("$.detail").isEqualTo("field 'title' must be a string");
+    post(tasks, member(), Map.of("title", "x", "labels", "one")).expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.field").isEqualTo("labels");
+    post(tasks, member(), Map.of("title", "x", "labels", List.of("ok", 3))).expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.field").isEqualTo("labels[1]");
+
+    String taskId = createTask(projectId, Map.of("title", "stays as it is"));
+    String move = "/api/v1/tasks/" + taskId + "/move";
+    post(move, member(), Map.of("status", "DONEE", "position", 0)).expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.field").isEqualTo("status")
+        .jsonPath("$.detail").value(d -> assertThat(d.toString()).contains("'DONEE'").contains("TODO, IN_PROGRESS, DONE"));
+    post(move, member(), Map.of("status", 2, "position", 0)).expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.field").isEqualTo("status");
+    post(move, member(), Map.of("status", "DONE", "position", "1")).expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.field").isEqualTo("position");
+    post(move, member(), Map.of("status", "DONE", "position", 1.5)).expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.field").isEqualTo("position");
+    http.post().uri(move).headers(h -> h.setBearerAuth(member())).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{\"status\": \"DONE\", \"position\": 99999999999}").exchange()
+        .expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("position");
+    http.post().uri(move).headers(h -> h.setBearerAuth(member())).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{\"status\": \"DONE\", \"position\": 0} {}").exchange()
+        .expectStatus().isBadRequest().expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    http.patch().uri("/api/v1/projects/" + projectId).headers(h -> h.setBearerAuth(admin()))
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("archived", "yes")).exchange()
+        .expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("archived")
+        .jsonPath("$.detail").isEqualTo("field 'archived' must be true or false");
+
+    Map<?, ?> task = get("/api/v1/tasks/" + taskId, viewer()).exchange().expectStatus().isOk()
+        .expectBody(Map.class).returnResult().getResponseBody();
+    assertThat(task.get("status")).isEqualTo("TODO");
+    assertThat(task.get("version")).isEqualTo(1);
+    get(tasks, viewer()).exchange().expectBody().jsonPath("$.items.length()").isEqualTo(1);
+    get("/api/v1/projects/" + projectId, viewer()).exchange().expectBody().jsonPath("$.archived").isEqualTo(false);
+  }
+
+  @Test
   void authenticationAndRolesAreEnforced() {
     String projectId = createProject("Secure");
     String tasks = "/api/v1/projects/" + projectId + "/tasks";

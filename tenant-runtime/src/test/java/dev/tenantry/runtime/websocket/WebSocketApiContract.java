@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
@@ -69,12 +70,17 @@ public abstract class WebSocketApiContract {
   void badMessagesGetAnErrorAndTheSessionGoesOn() {
     List<JsonNode> messages = converse(viewer(), List.of("this is not json", "{\"type\":\"dance\"}",
         "{\"type\":\"subscribe\",\"projectId\":\"nope\"}", "{\"type\":\"subscribe\",\"since\":-4}",
-        "{\"type\":\"ping\"}"), 5, null);
+        "{\"type\":\"subscribe\",\"projectid\":\"" + UUID.randomUUID() + "\"}",
+        "{\"type\":\"subscribe\",\"since\":1.5}",
+        "{\"type\":\"ping\"}"), 7, null);
     assertThat(messages).extracting(m -> m.path("type").asString())
-        .containsExactly("error", "error", "error", "error", "pong");
+        .containsExactly("error", "error", "error", "error", "error", "error", "pong");
     assertThat(messages.get(0).path("message").asString()).startsWith("not JSON");
     assertThat(messages.get(1).path("message").asString()).contains("unknown type 'dance'");
     assertThat(messages.get(2).path("message").asString()).contains("projectId must be a UUID");
+    assertThat(messages.get(4).path("message").asString())
+        .isEqualTo("unknown field 'projectid' in subscribe; known fields: projectId, since, type");
+    assertThat(messages.get(5).path("message").asString()).contains("since must be a sequence number");
   }
 
   @Test
