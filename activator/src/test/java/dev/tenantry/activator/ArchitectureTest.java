@@ -22,4 +22,9 @@ class ArchitectureTest {
   void sharedNamesAreWrittenOnlyInTheContract() {
     RULES.sharedNamesAreWrittenOnlyIn(TenantryApi.class);
   }
+
+  @Test
+  void holdsNoStaticMutableState() {
+    RULES.holdsNoStaticMutableState();
+  }
 }

@@ -16,4 +16,9 @@ class ArchitectureTest {
   void classesFitTheirLimits() {
     RULES.classesFitTheirLimits();
   }
+
+  @Test
+  void holdsNoStaticMutableState() {
+    RULES.holdsNoStaticMutableState();
+  }
 }

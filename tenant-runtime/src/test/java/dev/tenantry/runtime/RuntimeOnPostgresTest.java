@@ -7,7 +7,6 @@ import dev.tenantry.runtime.websocket.WebSocketApiContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -17,20 +16,20 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext
 @SpringBootTest(classes = TenantRuntimeApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class RuntimeOnPostgresTest {
-  @TempDir
-  static Path dir;
+  static final Path DIR = RuntimeTestSupport.newDirectory("runtime-pg");
 
   static final String DATABASE = RuntimeTestSupport.newPostgresDatabase();
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    RuntimeTestSupport.register(registry, dir);
+    RuntimeTestSupport.register(registry, DIR);
     RuntimeTestSupport.registerPostgres(registry, DATABASE);
   }
 
   @AfterAll
   static void dropDatabase() {
     RuntimeTestSupport.dropPostgresDatabase(DATABASE);
+    RuntimeTestSupport.deleteDirectory(DIR);
   }
 
   @Nested

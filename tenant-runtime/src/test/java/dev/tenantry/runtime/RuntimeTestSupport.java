@@ -134,6 +134,24 @@ public final class RuntimeTestSupport {
   }
 
   /** A new, empty database on the local PostgreSQL, owned by the admin user. */
+  /**
+   * A fresh directory under {@code target/} for one test class's runtime (Spring's property
+   * sources are static, so no @TempDir); under the build's own directory because an embedded
+   * store may still write on close, after the class has removed it.
+   */
+  public static Path newDirectory(String prefix) {
+    try {
+      return Files.createTempDirectory(Files.createDirectories(Path.of("target", "runtime-data")).toAbsolutePath(), prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Removes a directory {@link #newDirectory} made, with everything the runtime wrote into it. */
+  public static void deleteDirectory(Path dir) {
+    org.springframework.util.FileSystemUtils.deleteRecursively(dir.toFile());
+  }
+
   public static String newPostgresDatabase() {
     String name = "runtime_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     try (Connection connection = DriverManager.getConnection(POSTGRES_ADMIN_URL, "postgres", "");

@@ -1,6 +1,9 @@
 package dev.tenantry.testkit;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
@@ -19,7 +22,8 @@ import java.util.stream.Stream;
 /**
  * The shape every module keeps, which each module's {@code ArchitectureTest} checks: no package
  * depends on a package that depends back, a reconciler fits on a screen and no class grows past
- * {@link #MAX_CLASS_LINES}, and a name two components share is written only where it is declared.
+ * {@link #MAX_CLASS_LINES}, a name two components share is written only where it is declared,
+ * and no class, test or not, keeps state in a static field.
  */
 public final class ArchitectureRules {
   /** A reconciler keeps the order of its steps, its status write and its cleanup: no more. */
@@ -29,21 +33,29 @@ public final class ArchitectureRules {
   private final String basePackage;
   private final Path sources;
   private final ImportOption which;
+  /** Where the classes checked for static state are written: production and tests for a module. */
+  private final List<Path> allSources;
+  private final ImportOption everyClass;
 
-  private ArchitectureRules(String basePackage, Path sources, ImportOption classes) {
+  private ArchitectureRules(String basePackage, Path sources, ImportOption classes, List<Path> allSources,
+      ImportOption everyClass) {
     this.basePackage = basePackage;
     this.sources = sources;
     this.which = classes;
+    this.allSources = allSources;
+    this.everyClass = everyClass;
   }
 
   /** The rules for the production classes under {@code basePackage}, with their sources in {@code src/main/java}. */
   public static ArchitectureRules forModule(String basePackage) {
-    return new ArchitectureRules(basePackage, Path.of("src", "main", "java"), ImportOption.Predefined.DO_NOT_INCLUDE_TESTS);
+    return new ArchitectureRules(basePackage, Path.of("src", "main", "java"), ImportOption.Predefined.DO_NOT_INCLUDE_TESTS,
+        List.of(Path.of("src", "main", "java"), Path.of("src", "test", "java")), location -> true);
   }
 
   /** The rules for made-up test classes under {@code basePackage} with sources in {@code sources}: the rules' own test. */
   public static ArchitectureRules forFixture(String basePackage, Path sources) {
-    return new ArchitectureRules(basePackage, sources, ImportOption.Predefined.ONLY_INCLUDE_TESTS);
+    return new ArchitectureRules(basePackage, sources, ImportOption.Predefined.ONLY_INCLUDE_TESTS, List.of(sources),
+        ImportOption.Predefined.ONLY_INCLUDE_TESTS);
   }
 
   /** Fails naming every cycle between the module's packages (each package its own slice). */
@@ -122,6 +134,43 @@ public final class ArchitectureRules {
     if (!retyped.isEmpty()) {
       throw new AssertionError("shared names retyped outside their declaration:\n  " + String.join("\n  ", retyped));
     }
+  }
+
+  /**
+   * Fails naming every static field that is not final in a class written in the module, its
+   * tests included (generated code is not checked): state belongs to an instance, a test
+   * fixture to its test instance.
+   */
+  public void holdsNoStaticMutableState() {
+    JavaClasses classes = new ClassFileImporter()
+        .withImportOption(everyClass)
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+        .importPackages(basePackage);
+    List<String> found = new ArrayList<>();
+    for (JavaClass type : classes) {
+      if (!writtenHere(type)) {
+        continue;
+      }
+      for (JavaField field : type.getFields()) {
+        if (field.getModifiers().contains(JavaModifier.STATIC) && !field.getModifiers().contains(JavaModifier.FINAL)
+            && !field.getModifiers().contains(JavaModifier.SYNTHETIC)) {
+          found.add(type.getName() + "." + field.getName());
+        }
+      }
+    }
+    if (!found.isEmpty()) {
+      throw new AssertionError("static fields that are not final (state shared by every instance and test):\n  "
+          + String.join("\n  ", found.stream().sorted().toList()));
+    }
+  }
+
+  private boolean writtenHere(JavaClass type) {
+    JavaClass outermost = type;
+    while (outermost.getEnclosingClass().isPresent()) {
+      outermost = outermost.getEnclosingClass().get();
+    }
+    String file = outermost.getName().replace('.', '/') + ".java";
+    return allSources.stream().anyMatch(root -> Files.isRegularFile(root.resolve(file)));
   }
 
   private static boolean isSharedName(Field field) {

@@ -49,6 +49,16 @@ class ArchitectureRulesTest {
     assertDoesNotThrow(() -> ArchitectureRules.forFixture("dev.example", sources).sharedNamesAreWrittenOnlyIn(Names.class));
   }
 
+  @Test
+  void aStaticFieldThatIsNotFinalFailsAndAConstantPasses() {
+    AssertionError failure = assertThrows(AssertionError.class, () ->
+        ArchitectureRules.forFixture("dev.tenantry.testkit.shape.stateful", FIXTURE_SOURCES).holdsNoStaticMutableState());
+    assertTrue(failure.getMessage().contains("dev.tenantry.testkit.shape.stateful.Counter.count"), failure.getMessage());
+    assertTrue(!failure.getMessage().contains("Counter.NAME"), failure.getMessage());
+    assertDoesNotThrow(() ->
+        ArchitectureRules.forFixture("dev.tenantry.testkit.shape.cyclic", FIXTURE_SOURCES).holdsNoStaticMutableState());
+  }
+
   /** A made-up contract: one shared name and one plain word, which the rule leaves alone. */
   static final class Names {
     public static final String CA = "platform-ca.crt";
