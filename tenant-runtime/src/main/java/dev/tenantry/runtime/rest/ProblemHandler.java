@@ -2,23 +2,19 @@ package dev.tenantry.runtime.rest;
 
 import dev.tenantry.runtime.backup.EventLogController;
 import dev.tenantry.runtime.store.DomainException;
+import dev.tenantry.web.json.BodyProblemHandler;
 import dev.tenantry.web.json.BodyProblems;
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.ServerWebInputException;
-import reactor.core.publisher.Mono;
 
 /** REST errors as {@code application/problem+json}, naming the offending field where there is one. */
 @RestControllerAdvice(basePackageClasses = {ProblemHandler.class, EventLogController.class})
-public class ProblemHandler extends ResponseEntityExceptionHandler {
+public class ProblemHandler extends BodyProblemHandler {
 
   @ExceptionHandler(DomainException.NotFound.class)
   ProblemDetail notFound(DomainException.NotFound e) {
@@ -41,17 +37,6 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
       problem.setProperty("currentVersion", e.currentVersion());
     }
     return ResponseEntity.status(status).body(problem);
-  }
-
-  @ExceptionHandler(DataBufferLimitException.class)
-  ProblemDetail tooLarge(DataBufferLimitException e) {
-    return BodyProblems.tooLarge(e);
-  }
-
-  @Override
-  protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException e, HttpHeaders headers,
-      HttpStatusCode status, ServerWebExchange exchange) {
-    return Mono.just(BodyProblems.of(e));
   }
 
   static ProblemDetail problem(HttpStatus status, String title, String detail) {

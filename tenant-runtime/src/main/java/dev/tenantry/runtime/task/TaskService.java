@@ -1,8 +1,10 @@
 package dev.tenantry.runtime.task;
 
-import dev.tenantry.runtime.project.ProjectService;
-import dev.tenantry.runtime.store.Actor;
 import dev.tenantry.runtime.events.CommandRunner;
+import dev.tenantry.runtime.events.ReadCache;
+import dev.tenantry.runtime.project.ProjectService;
+import dev.tenantry.runtime.settings.RuntimeSettings;
+import dev.tenantry.runtime.store.Actor;
 import dev.tenantry.runtime.store.DomainException;
 import dev.tenantry.runtime.store.EventStore;
 import dev.tenantry.runtime.store.NewEvent;
@@ -30,6 +32,7 @@ public class TaskService {
   public static final String AGGREGATE = "task";
   public static final String COMMENT_AGGREGATE = "comment";
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final int READ_CACHE_SIZE = 10_000;
 
   private final DatabaseClient db;
   private final EventStore events;
@@ -37,15 +40,18 @@ public class TaskService {
   private final ProjectService projects;
   private final TaskProjection projection;
   private final JsonMapper json;
+  /** Reads by id between writes; only where this process is the store's one writer (embedded). */
+  private final ReadCache<UUID, Task> byId;
 
   public TaskService(DatabaseClient db, EventStore events, CommandRunner commands, ProjectService projects,
-      TaskProjection projection, JsonMapper json) {
+      TaskProjection projection, JsonMapper json, RuntimeSettings settings) {
     this.db = db;
     this.events = events;
     this.commands = commands;
     this.projects = projects;
     this.projection = projection;
     this.json = json;
+    this.byId = settings.usesPostgres() ? null : commands.readCache(READ_CACHE_SIZE);
   }
 
   public Mono<Task> create(Actor actor, UUID projectId, String title, String description, String assignee,
@@ -152,8 +158,12 @@ public class TaskService {
   }
 
   public Mono<Task> get(UUID id) {
-    return db.sql("SELECT * FROM tasks WHERE id = :id").bind("id", id).map(this::task).one()
+    return (byId == null ? load(id) : byId.get(id, this::load))
         .switchIfEmpty(Mono.error(() -> new DomainException.NotFound("task", id)));
+  }
+
+  private Mono<Task> load(UUID id) {
+    return db.sql("SELECT * FROM tasks WHERE id = :id").bind("id", id).map(this::task).one();
   }
 
   /** Tasks of a project in creation order after the cursor, filtered. */

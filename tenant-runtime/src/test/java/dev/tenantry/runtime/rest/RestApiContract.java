@@ -240,6 +240,26 @@ public abstract class RestApiContract {
   }
 
   @Test
+  void aReadAfterEachWriteSeesThatWrite() {
+    String projectId = createProject("Read your writes");
+    String taskId = createTask(projectId, Map.of("title", "v1"));
+    String uri = "/api/v1/tasks/" + taskId;
+    for (int version = 2; version <= 25; version++) {
+      // read twice before the write (a remembered read, if the store keeps one), then write, then read
+      get(uri, viewer()).exchange().expectBody().jsonPath("$.version").isEqualTo(version - 1);
+      get(uri, viewer()).exchange().expectBody().jsonPath("$.version").isEqualTo(version - 1);
+      http.patch().uri(uri).headers(h -> h.setBearerAuth(member())).contentType(MediaType.APPLICATION_JSON)
+          .bodyValue(Map.of("title", "v" + version)).exchange().expectStatus().isOk();
+      get(uri, viewer()).exchange().expectBody().jsonPath("$.title").isEqualTo("v" + version)
+          .jsonPath("$.version").isEqualTo(version);
+    }
+    post(uri + "/move", member(), Map.of("status", "DONE", "position", 0)).expectStatus().isOk();
+    get(uri, viewer()).exchange().expectBody().jsonPath("$.status").isEqualTo("DONE");
+    http.delete().uri(uri).headers(h -> h.setBearerAuth(member())).exchange().expectStatus().is2xxSuccessful();
+    get(uri, viewer()).exchange().expectStatus().isNotFound();
+  }
+
+  @Test
   void authenticationAndRolesAreEnforced() {
     String projectId = createProject("Secure");
     String tasks = "/api/v1/projects/" + projectId + "/tasks";
