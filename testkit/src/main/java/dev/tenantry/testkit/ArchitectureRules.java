@@ -60,10 +60,7 @@ public final class ArchitectureRules {
 
   /** Fails naming every cycle between the module's packages (each package its own slice). */
   public void packagesAreFreeOfCycles() {
-    JavaClasses classes = new ClassFileImporter()
-        .withImportOption(which)
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-        .importPackages(basePackage);
+    JavaClasses classes = classes(which);
     SlicesRuleDefinition.slices().matching(parentOf(basePackage) + ".(**)")
         .should().beFreeOfCycles()
         .because("a package that depends on one that depends back cannot be read, tested or moved alone")
@@ -142,10 +139,7 @@ public final class ArchitectureRules {
    * fixture to its test instance.
    */
   public void holdsNoStaticMutableState() {
-    JavaClasses classes = new ClassFileImporter()
-        .withImportOption(everyClass)
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-        .importPackages(basePackage);
+    JavaClasses classes = classes(everyClass);
     List<String> found = new ArrayList<>();
     for (JavaClass type : classes) {
       if (!writtenHere(type)) {
@@ -162,6 +156,14 @@ public final class ArchitectureRules {
       throw new AssertionError("static fields that are not final (state shared by every instance and test):\n  "
           + String.join("\n  ", found.stream().sorted().toList()));
     }
+  }
+
+  /** The module's own classes under the base package that {@code option} admits; never a jar's. */
+  private JavaClasses classes(ImportOption option) {
+    return new ClassFileImporter()
+        .withImportOption(option)
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+        .importPackages(basePackage);
   }
 
   private boolean writtenHere(JavaClass type) {

@@ -25,9 +25,6 @@ public record InputProblem(String field, String detail) {
       if (cause instanceof JacksonException json) {
         return Optional.of(describe(json));
       }
-      if (cause.getCause() == cause) {
-        break;
-      }
     }
     return Optional.empty();
   }
